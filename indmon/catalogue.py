@@ -1,0 +1,38 @@
+"""The sources the pipeline knows: how each is read, what contract it meets, load order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import schemas.electricity
+import schemas.registry
+import sources.electricity
+import sources.registry
+from schemas.rules import Split
+from sources.extract import Extract
+
+
+@dataclass(frozen=True)
+class SourceDef:
+    """One agency extract: reader, contract, and its place in the load order."""
+
+    name: str
+    read: Callable[[Path], Extract]
+    validate: Callable[[Sequence[Extract], str], Split]
+    order: int  # lower loads first: the register before facts that resolve against it
+
+
+SOURCES: dict[str, SourceDef] = {
+    source.name: source
+    for source in (
+        SourceDef("registry", sources.registry.read, schemas.registry.validate, 0),
+        SourceDef("electricity", sources.electricity.read, schemas.electricity.validate, 1),
+    )
+}
+
+
+def in_load_order(names: Sequence[str]) -> list[SourceDef]:
+    """The named sources sorted by load order."""
+    return sorted((SOURCES[name] for name in names), key=lambda s: s.order)

@@ -1,0 +1,217 @@
+"""``indmon``: the command line, a thin face over the flows.
+
+Settings come from flags, then ``INDMON_*`` environment variables, then defaults.
+Flags are handed to the flows through this process's environment so that a
+password in a warehouse URL never becomes a flow parameter.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from indmon.settings import Settings
+
+if TYPE_CHECKING:
+    from warehouse.load import PeriodLoad
+
+app = typer.Typer(
+    help="Monthly loads of the county's industry extracts into the warehouse.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="The warehouse schema.", no_args_is_help=True)
+accounts_app = typer.Typer(
+    help="Metering accounts not resolved to an enterprise.", invoke_without_command=True
+)
+app.add_typer(db_app, name="db")
+app.add_typer(accounts_app, name="accounts")
+
+
+def console() -> Console:
+    """The console of this invocation (made per call, so it sees the terminal's width)."""
+    return Console()
+
+
+LandingOption = Annotated[
+    Path | None, typer.Option("--landing", help="Landing folder [env INDMON_LANDING_DIR]")
+]
+WarehouseOption = Annotated[
+    str | None, typer.Option("--warehouse", help="Warehouse URL [env INDMON_WAREHOUSE_URL]")
+]
+
+
+def _settings(landing: Path | None = None, warehouse: str | None = None) -> Settings:
+    """Build the settings and export the flags so flows started here see them."""
+    settings = Settings().with_overrides(landing_dir=landing, warehouse_url=warehouse)
+    os.environ["INDMON_LANDING_DIR"] = str(settings.landing_dir)
+    os.environ["INDMON_WAREHOUSE_URL"] = settings.warehouse_url
+    return settings
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    """No telemetry, and no start-up noise unless asked for; set before Prefect is imported."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+
+
+def _print_loads(loads: Sequence[PeriodLoad]) -> bool:
+    """Print one line per file; return whether every period loaded or was unchanged."""
+    table = Table(title="Files")
+    for column in ("source", "period", "file", "status"):
+        table.add_column(column, overflow="fold")
+    for column in ("read", "loaded", "held", "unresolved"):
+        table.add_column(column, justify="right")
+    ok = True
+    messages: list[str] = []
+    for load in loads:
+        ok &= load.status != "refused"
+        for f in load.files:
+            table.add_row(
+                load.source,
+                load.period,
+                f.file_name,
+                f.status,
+                str(f.rows_read),
+                str(f.rows_loaded),
+                str(f.rows_held),
+                "" if f.unresolved is None else str(f.unresolved),
+            )
+            if f.status == "refused":
+                messages.append(f.message or f.file_name)
+    console().print(table)
+    for message in messages:
+        console().print(f"[bold red]refused:[/] {message}")
+    return ok
+
+
+@app.command()
+def run(
+    period: Annotated[str, typer.Option(help="The month to load, YYYY-MM.")],
+    landing: LandingOption = None,
+    warehouse: WarehouseOption = None,
+    force: Annotated[bool, typer.Option(help="Reload files even when unchanged.")] = False,
+    verbose: Annotated[bool, typer.Option(help="Show Prefect's logs.")] = False,
+) -> None:
+    """Load every source present in the landing folder for one month."""
+    from sources.landing import is_period
+
+    if not is_period(period):
+        raise typer.BadParameter(f"{period!r} is not a month YYYY-MM", param_hint="--period")
+    settings = _settings(landing, warehouse)
+    _quiet_prefect(verbose)
+    from flows.monthly import monthly_load
+
+    loads = monthly_load(period, force=force)
+    if not loads:
+        console().print(f"nothing to load for {period} under {settings.landing_dir}")
+    if not _print_loads(loads):
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def demo(
+    landing: LandingOption = None,
+    warehouse: WarehouseOption = None,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic county.")] = 20220,
+    months: Annotated[int, typer.Option(help="How many months, from 2021-01.")] = 24,
+    verbose: Annotated[bool, typer.Option(help="Show Prefect's logs.")] = False,
+) -> None:
+    """Generate the synthetic county's extracts and load them into the warehouse."""
+    from indmon.demo import generate_demo
+
+    settings = _settings(landing or Path("var") / "demo-landing", warehouse)
+    _quiet_prefect(verbose)
+    manifest = generate_demo(settings.landing_dir, seed=seed, months=months)
+    console().print(f"generated {len(manifest.periods)} months under {settings.landing_dir}")
+    from flows.backfill import backfill
+
+    loads = backfill(list(manifest.periods))
+    refused = [load for load in loads if load.status == "refused"]
+    if refused:
+        _print_loads(refused)
+    summary = Table(title="Demo load")
+    for column in ("source", "periods", "rows loaded", "rows held"):
+        summary.add_column(column)
+    for source in sorted({load.source for load in loads}):
+        mine = [load for load in loads if load.source == source]
+        summary.add_row(
+            source,
+            str(len(mine)),
+            str(sum(f.rows_loaded for load in mine for f in load.files)),
+            str(sum(load.rows_held for load in mine)),
+        )
+    console().print(summary)
+    console().print(f"warehouse: {settings.safe_warehouse_url}")
+    if refused:
+        raise typer.Exit(code=2)
+
+
+@db_app.command("upgrade")
+def db_upgrade(warehouse: WarehouseOption = None) -> None:
+    """Bring the warehouse to the current schema and sync reference data."""
+    from indmon.steps import prepare_warehouse
+    from warehouse.engine import create_warehouse_engine
+    from warehouse.schema import current_revision
+
+    settings = _settings(warehouse=warehouse)
+    engine = create_warehouse_engine(settings.warehouse_url)
+    prepare_warehouse(engine)
+    console().print(f"{settings.safe_warehouse_url} is at revision {current_revision(engine)}")
+
+
+@accounts_app.callback()
+def accounts(ctx: typer.Context, warehouse: WarehouseOption = None) -> None:
+    """List the metering accounts not resolved to an enterprise."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from indmon.steps import prepare_warehouse
+    from warehouse.accounts import unresolved_accounts
+    from warehouse.engine import create_warehouse_engine
+
+    engine = create_warehouse_engine(_settings(warehouse=warehouse).warehouse_url)
+    prepare_warehouse(engine)
+    rows = unresolved_accounts(engine)
+    table = Table(title=f"{len(rows)} unresolved accounts")
+    for column in ("户号", "户名", "months", "first", "last", "kWh"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            row.account_no,
+            row.account_name or "",
+            str(row.months),
+            row.first_period,
+            row.last_period,
+            f"{row.kwh:,}",
+        )
+    console().print(table)
+
+
+@accounts_app.command("map")
+def accounts_map(
+    account_no: Annotated[str, typer.Argument(help="户号, the 10-digit metering account.")],
+    credit_code: Annotated[str, typer.Argument(help="统一社会信用代码 of the enterprise.")],
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Map an account to an enterprise for all months, and rebuild the marts."""
+    from indmon.steps import prepare_warehouse
+    from warehouse.accounts import map_account
+    from warehouse.engine import create_warehouse_engine
+
+    engine = create_warehouse_engine(_settings(warehouse=warehouse).warehouse_url)
+    prepare_warehouse(engine)
+    try:
+        map_account(engine, account_no, credit_code.strip().upper())
+    except ValueError as error:
+        console().print(f"[bold red]error:[/] {error}")
+        raise typer.Exit(code=2) from error
+    console().print(f"account {account_no} -> {credit_code}: every month re-resolved")

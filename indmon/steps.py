@@ -1,0 +1,90 @@
+"""The steps of a monthly load as plain functions; ``flows/`` wires them as Prefect tasks."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from indmon.catalogue import SourceDef
+from schemas.rules import Split
+from sources.extract import Extract, file_sha256
+from sources.tabular import ExtractRefused
+from warehouse.load import DeliveredFile, PeriodLoad, load_period, record_refusal
+from warehouse.reference import sync_reference
+from warehouse.schema import upgrade
+
+
+@dataclass(frozen=True)
+class PreparedPeriod:
+    """One source-period read and judged: its files, its split, or why it was refused."""
+
+    source: str
+    period: str
+    files: tuple[DeliveredFile, ...]
+    split: Split | None
+    refused: dict[str, str] = field(default_factory=dict)
+
+
+def prepare_warehouse(engine: sa.Engine) -> None:
+    """Upgrade the warehouse to the current schema and sync the reference dimensions."""
+    upgrade(engine)
+    with engine.begin() as connection:
+        sync_reference(connection)
+
+
+def prepare_period(source: SourceDef, period: str, paths: Sequence[Path]) -> PreparedPeriod:
+    """Read every file of a source-period and split its rows by the source's contract.
+
+    A file refused as a whole refuses the period: nothing of it loads, and each
+    refusal's message names the file and what is wrong.
+    """
+    extracts: list[Extract] = []
+    files: list[DeliveredFile] = []
+    refused: dict[str, str] = {}
+    for path in paths:
+        clock = time.perf_counter()
+        try:
+            extract = source.read(path)
+        except ExtractRefused as refusal:
+            refused[path.name] = str(refusal)
+            files.append(DeliveredFile(path.name, file_sha256(path)))
+            continue
+        extracts.append(extract)
+        files.append(
+            DeliveredFile(
+                path.name,
+                extract.sha256,
+                extract.encoding,
+                read_seconds=time.perf_counter() - clock,
+            )
+        )
+    if refused or not extracts:
+        return PreparedPeriod(source.name, period, tuple(files), None, refused)
+    try:
+        split = source.validate(extracts, period)
+    except ExtractRefused as refusal:
+        refused[refusal.path.name] = str(refusal)
+        return PreparedPeriod(source.name, period, tuple(files), None, refused)
+    totals = {e.file_name: next(iter(e.control_figures.values()), None) for e in extracts}
+    files = [
+        DeliveredFile(f.file_name, f.sha256, f.encoding, totals.get(f.file_name), f.read_seconds)
+        for f in files
+    ]
+    return PreparedPeriod(source.name, period, tuple(files), split)
+
+
+def load_prepared(
+    engine: sa.Engine, prepared: PreparedPeriod, *, force: bool = False
+) -> PeriodLoad:
+    """Load a prepared source-period, or record its refusal in the ledger."""
+    if prepared.split is None:
+        return record_refusal(
+            engine, prepared.source, prepared.period, prepared.files, prepared.refused
+        )
+    return load_period(
+        engine, prepared.source, prepared.period, prepared.files, prepared.split, force=force
+    )

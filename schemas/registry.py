@@ -1,0 +1,164 @@
+"""Contract of the enterprise register: which rows load and why the others are held."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+import pandera.polars as pa
+import polars as pl
+
+from schemas.control_total import check_control_total
+from schemas.credit_code import credit_code_is_valid
+from schemas.rules import Rule, Split, cell, first_failure, mark_duplicates, split_rows
+from sources.extract import Extract
+from sources.parsing import is_unparsed
+from sources.text import normalise_name_expr
+from warehouse.reference import industry_rows, region_name_rows
+
+KEY = ("credit_code",)
+VERSIONED = (
+    "name",
+    "industry_code",
+    "region_code",
+    "land_mu",
+    "established_on",
+    "above_scale",
+    "key_enterprise",
+    "cultivation_pool",
+    "specialised",
+    "green_factory",
+    "operating_status",
+)
+VALID_COLUMNS = (
+    "period",
+    *KEY,
+    "name_key",
+    *VERSIONED,
+    "attributes_key",
+    "file_name",
+    "row_number",
+)
+
+
+class RegistryRow(pa.DataFrameModel):
+    """A register row that loads: one enterprise in one snapshot."""
+
+    period: str = pa.Field(str_matches=r"^\d{4}-(0[1-9]|1[0-2])$")
+    credit_code: str = pa.Field(str_length=18, unique=True)
+    name: str = pa.Field(str_length={"min_value": 1})
+    industry_code: str = pa.Field(str_matches=r"^\d{4}$")
+    region_code: str = pa.Field(str_matches=r"^\d{12}$")
+    land_mu: float = pa.Field(ge=0, nullable=True)
+    above_scale: bool
+    key_enterprise: bool
+    cultivation_pool: bool
+    row_number: int = pa.Field(ge=1)
+
+
+@cache
+def _region_codes() -> dict[str, str]:
+    names = {row["name_key"]: row["region_code"] for row in region_name_rows()}
+    return {**names, **{code: code for code in names.values()}}
+
+
+@cache
+def _industry_codes() -> frozenset[str]:
+    return frozenset(row["industry_code"] for row in industry_rows())
+
+
+def rules(headers: dict[str, str]) -> list[Rule]:
+    """The register's row rules, in the order they apply."""
+
+    def unparsed(column: str, reason: str) -> Rule:
+        text = f"{column}_text"
+        return Rule(
+            reason,
+            is_unparsed(pl.col(text), pl.col(column)),
+            headers[column],
+            cell(text, headers[column]),
+        )
+
+    def missing(column: str, text_column: str | None = None) -> Rule:
+        text = text_column or column
+        return Rule(
+            "missing_value", pl.col(text).is_null(), headers[column], cell(text, headers[column])
+        )
+
+    return [
+        missing("credit_code", "credit_code_text"),
+        missing("name"),
+        missing("industry_code", "industry_code_text"),
+        missing("town"),
+        missing("above_scale", "above_scale_text"),
+        unparsed("land_mu", "not_a_number"),
+        unparsed("established_on", "invalid_date"),
+        unparsed("above_scale", "invalid_flag"),
+        unparsed("key_enterprise", "invalid_flag"),
+        unparsed("cultivation_pool", "invalid_flag"),
+        Rule(
+            "invalid_credit_code",
+            ~credit_code_is_valid(pl.col("credit_code")),
+            headers["credit_code"],
+            cell("credit_code_text", headers["credit_code"]),
+        ),
+        Rule(
+            "unknown_region",
+            pl.col("region_code").is_null(),
+            headers["town"],
+            cell("town", headers["town"]),
+        ),
+        Rule(
+            "unknown_industry",
+            ~pl.col("industry_code").is_in(list(_industry_codes())),
+            headers["industry_code"],
+            cell("industry_code_text", headers["industry_code"]),
+        ),
+        Rule(
+            "negative_value",
+            pl.col("land_mu") < 0,
+            headers["land_mu"],
+            cell("land_mu_text", headers["land_mu"]),
+        ),
+    ]
+
+
+def resolve_regions(rows: pl.DataFrame) -> pl.DataFrame:
+    """Town or park name (current or former) or code -> 12-digit region code."""
+    key = normalise_name_expr(pl.col("town"))
+    return rows.with_columns(
+        region_code=key.replace_strict(_region_codes(), default=None, return_dtype=pl.String)
+    )
+
+
+def attributes_key(rows: pl.DataFrame) -> pl.DataFrame:
+    """A digest of the versioned attributes: a new value opens a new enterprise version."""
+    digest = (
+        pl.concat_str(
+            [pl.col(c).cast(pl.String).fill_null("∅") for c in VERSIONED], separator="\x1f"
+        )
+        .hash()
+        .cast(pl.String)
+    )
+    return rows.with_columns(attributes_key=digest)
+
+
+def validate(extracts: Sequence[Extract], period: str) -> Split:
+    """Check every file of one register snapshot and split its rows into valid and held."""
+    for extract in extracts:
+        check_control_total(extract, ("land_mu",))
+    headers = dict(extracts[0].headers)
+    rows = pl.concat([e.rows for e in extracts], how="diagonal_relaxed").with_columns(
+        period=pl.lit(period),
+        key_enterprise=pl.col("key_enterprise").fill_null(False),
+        cultivation_pool=pl.col("cultivation_pool").fill_null(False),
+    )
+    judged = (
+        rows.pipe(resolve_regions)
+        .pipe(first_failure, rules(headers))
+        .pipe(attributes_key)
+        .pipe(mark_duplicates, KEY, VERSIONED, headers["credit_code"])
+    )
+    split = split_rows(judged, VALID_COLUMNS)
+    RegistryRow.validate(split.valid)
+    return split

@@ -1,0 +1,116 @@
+"""Row rules and the split of an extract into valid rows and held rows.
+
+A contract is a list of :class:`Rule` s, each a vectorised Polars condition; every row
+gets the first rule it fails (``reason``, ``column_name`` and a ``detail`` naming the
+value), duplicates are judged last on the rows still valid, and the frame is split.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from schemas.reasons import REASON_CODES
+
+HELD_COLUMNS = ("file_name", "row_number", "reason", "column_name", "detail", "raw")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A row fails this rule where ``failed`` is true; ``detail`` says what was found."""
+
+    reason: str
+    failed: pl.Expr
+    column_name: str | None
+    detail: pl.Expr
+
+    def __post_init__(self) -> None:
+        if self.reason not in REASON_CODES:
+            raise ValueError(f"unknown held-row reason {self.reason!r}")
+
+
+@dataclass(frozen=True)
+class Split:
+    """The rows of one source and period that load, and those held with their reasons."""
+
+    valid: pl.DataFrame
+    held: pl.DataFrame
+
+    @property
+    def rows_read(self) -> int:
+        """Data rows read: loaded plus held."""
+        return self.valid.height + self.held.height
+
+
+def first_failure(frame: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
+    """Add ``reason``, ``column_name`` and ``detail`` from the first rule each row fails."""
+
+    def first(attribute: str) -> pl.Expr:
+        expression = pl.lit(None, dtype=pl.String)
+        for rule in reversed(rules):
+            value = getattr(rule, attribute)
+            value = pl.lit(value, dtype=pl.String) if not isinstance(value, pl.Expr) else value
+            expression = pl.when(rule.failed.fill_null(False)).then(value).otherwise(expression)
+        return expression
+
+    return frame.with_columns(
+        reason=first("reason"),
+        column_name=first("column_name"),
+        detail=first("detail"),
+    )
+
+
+def mark_duplicates(
+    frame: pl.DataFrame, key: Sequence[str], values: Sequence[str], label: str
+) -> pl.DataFrame:
+    """Judge duplicates among rows with no reason yet, in file then row order.
+
+    Rows sharing ``key`` with identical ``values``: the first loads, the rest are
+    ``duplicate_row``. Rows sharing ``key`` with different values: all are
+    ``conflicting_duplicate``. ``label`` names the key as the file's header does.
+    """
+    candidate = pl.col("reason").is_null()
+    group = [pl.col(k) for k in key]
+    variants = pl.struct(values).n_unique().over(*group, candidate)
+    position = pl.int_range(pl.len()).over(*group, candidate, order_by=["file_name", "row_number"])
+    conflicting = candidate & (pl.len().over(*group, candidate) > 1) & (variants > 1)
+    duplicate = candidate & ~conflicting & (position > 0)
+    first_row = (
+        pl.struct("file_name", "row_number")
+        .sort_by("file_name", "row_number")
+        .first()
+        .over(*group, candidate)
+    )
+    return frame.with_columns(
+        reason=pl.when(conflicting)
+        .then(pl.lit("conflicting_duplicate"))
+        .when(duplicate)
+        .then(pl.lit("duplicate_row"))
+        .otherwise(pl.col("reason")),
+        column_name=pl.when(conflicting | duplicate).then(pl.lit(label)).otherwise("column_name"),
+        detail=pl.when(conflicting)
+        .then(pl.format("{} appears more than once with different values", pl.lit(label)))
+        .when(duplicate)
+        .then(
+            pl.format(
+                "same as {} row {}",
+                first_row.struct.field("file_name"),
+                first_row.struct.field("row_number"),
+            )
+        )
+        .otherwise(pl.col("detail")),
+    )
+
+
+def split_rows(frame: pl.DataFrame, valid_columns: Sequence[str]) -> Split:
+    """Split a judged frame into the valid rows (``valid_columns``) and the held rows."""
+    held = frame.filter(pl.col("reason").is_not_null()).select(HELD_COLUMNS)
+    valid = frame.filter(pl.col("reason").is_null()).select(valid_columns)
+    return Split(valid=valid, held=held.sort("file_name", "row_number"))
+
+
+def cell(column: str, header: str) -> pl.Expr:
+    """A detail text naming the header and the value as read, e.g. ``本月用电量='待核'``."""
+    return pl.format("{}='{}'", pl.lit(header), pl.col(column).cast(pl.String).fill_null(""))

@@ -1,0 +1,40 @@
+"""The landing tree: ``<landing>/<source>/<YYYY-MM>/<any name>.{csv,xlsx}``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+EXTENSIONS = (".csv", ".xlsx")
+PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def is_period(text: str) -> bool:
+    """Whether ``text`` is a period ``YYYY-MM``."""
+    return bool(PERIOD.match(text))
+
+
+def period_files(landing_dir: Path, source: str, period: str) -> list[Path]:
+    """The delivered files of one source and period, in name order (lock files skipped)."""
+    folder = landing_dir / source / period
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.is_file()
+        and path.suffix.lower() in EXTENSIONS
+        and not path.name.startswith(("~$", "."))
+    )
+
+
+def landed_periods(landing_dir: Path, source: str) -> list[str]:
+    """Every period folder of a source that holds at least one file, in order."""
+    root = landing_dir / source
+    if not root.is_dir():
+        return []
+    return sorted(
+        p.name
+        for p in root.iterdir()
+        if is_period(p.name) and period_files(landing_dir, source, p.name)
+    )

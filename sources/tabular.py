@@ -1,0 +1,603 @@
+"""Read any landing file (.csv or .xlsx) into a frame of text columns.
+
+Every agency file goes through :func:`read_table`: the encoding is detected, the header row is
+found below title and unit rows, columns are matched to the caller's :class:`ColumnSpec` list by
+their normalised header text, and every data row comes back as text with the row number a person
+sees in Excel or a text editor. Blank rows and note rows (``注：…``, ``制表人：…``) are skipped;
+the control-total row (``合计``) is returned separately. Typing the cells is left to the callers
+(see :mod:`sources.parsing`), so that a cell that does not parse can be held back with its text.
+
+A file whose structure is wrong is refused as a whole with :class:`ExtractRefused`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import fastexcel
+import polars as pl
+
+from sources.text import normalise_label
+
+#: How many rows from the top are searched for the header row.
+HEADER_SCAN_ROWS = 30
+
+#: A row whose first non-blank cell starts with one of these is a note under (or above) the table.
+NOTE_PREFIXES = ("注", "制表", "填报", "说明", "备注", "审核", "负责人", "数据来源")
+
+#: Cell texts (after folding width and removing spaces) that mark the control-total row.
+TOTAL_LABELS = ("合计", "总计")
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+CSV_SUFFIXES = (".csv", ".txt")
+
+_NOTE_PATTERN = "^(?:" + "|".join(NOTE_PREFIXES) + ")"
+# Whitespace (including the ideographic space) may sit anywhere inside the label: "合 计".
+_TOTAL_PATTERN = "^(?:" + "|".join(r"\s*".join(label) for label in TOTAL_LABELS) + ")$"
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CSV_SNIFF_CHARS = 1_000_000
+_CSV_SNIFF_RECORDS = 200
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One expected column: its canonical name and the header(s) the agency uses for it."""
+
+    canonical: str
+    header: str
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+    sub_header: str | None = None
+
+    @property
+    def names(self) -> frozenset[str]:
+        """The normalised header texts this column accepts."""
+        return frozenset(normalise_label(h) for h in (self.header, *self.aliases))
+
+    @property
+    def label(self) -> str:
+        """The column as a person would name it in a message."""
+        return self.header if self.sub_header is None else f"{self.header}/{self.sub_header}"
+
+
+class ExtractRefused(Exception):
+    """A file refused as a whole; ``str(exc)`` names the file and says what is wrong."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        self.path = Path(path)
+        self.reason = message
+        super().__init__(f"{self.path.name}: {message}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.path, self.reason))
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A landing file read as text: data rows, the control-total row and what was found above."""
+
+    path: Path
+    frame: pl.DataFrame
+    total_row: dict[str, str | None] | None
+    encoding: str | None
+    headers: tuple[str, ...]
+    preamble: tuple[str, ...]
+
+
+def read_table(
+    path: Path,
+    columns: Sequence[ColumnSpec],
+    *,
+    header_rows: int = 1,
+    total_label_columns: Sequence[str] = (),
+) -> RawTable:
+    """Read a .csv or .xlsx landing file into text columns named by ``columns``' canonical names.
+
+    ``header_rows`` is 1, or 2 for a group header over sub-headers (``ColumnSpec.sub_header``).
+    ``total_label_columns`` limits where the ``合计``/``总计`` label of the total row is looked
+    for (canonical names); by default any cell of the row may carry it.
+    Raises :class:`ExtractRefused` when the file cannot be used as a whole.
+    """
+    path = Path(path)
+    if header_rows not in (1, 2):
+        raise ValueError(f"header_rows must be 1 or 2, not {header_rows}")
+    if not columns:
+        raise ValueError("at least one ColumnSpec is needed")
+    suffix = path.suffix.lower()
+    encoding: str | None
+    if suffix in EXCEL_SUFFIXES:
+        grid = _read_excel_grid(path)
+        encoding = None
+    elif suffix in CSV_SUFFIXES:
+        grid, encoding = _read_csv_grid(path)
+    else:
+        raise ExtractRefused(path, f"file type {path.suffix!r} is not .csv or .xlsx")
+    return _build_table(path, grid, encoding, columns, header_rows, tuple(total_label_columns))
+
+
+# --------------------------------------------------------------------------------------------
+# CSV
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, str]:
+    """Decode the bytes of a CSV file, detecting UTF-8 (with or without BOM), GBK or GB18030."""
+    refused = "the encoding is not UTF-8, GBK or GB18030"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ExtractRefused(path, f"{refused} (it looks like UTF-16)")
+    if b"\x00" in data:
+        raise ExtractRefused(path, f"{refused} (it contains NUL bytes: UTF-16 or a binary file)")
+    candidates = ("utf-8-sig",) if data.startswith(b"\xef\xbb\xbf") else ("utf-8", "gbk", "gb18030")
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _CONTROL_CHARS.search(text, 0, 65536):
+            break
+        return text, encoding
+    raise ExtractRefused(path, refused)
+
+
+def _read_csv_grid(path: Path) -> tuple[pl.DataFrame, str]:
+    """Parse a CSV file into ``row_number`` plus String columns ``c0..``, one row per record."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExtractRefused(path, f"the file cannot be read ({exc.strerror})") from exc
+    if not data.strip():
+        raise ExtractRefused(path, "file is empty")
+    text, encoding = _decode(path, data)
+    if not text.strip():
+        raise ExtractRefused(path, "file is empty")
+
+    try:
+        sniff = csv.reader(io.StringIO(text[:_CSV_SNIFF_CHARS], newline=""))
+        width = max((len(r) for r in itertools.islice(sniff, _CSV_SNIFF_RECORDS)), default=1)
+        try:
+            grid = _polars_csv(text, width)
+        except (pl.exceptions.PolarsError, _LineMismatch):
+            # Malformed quoting or rows longer than the first ones: the csv module is slower
+            # but lenient, and knows the line each record starts on.
+            grid = _python_csv(text)
+    except csv.Error as exc:
+        raise ExtractRefused(path, f"the file is not readable as CSV ({exc})") from exc
+    return grid, encoding
+
+
+class _LineMismatch(Exception):
+    """Polars' record count does not match the physical lines; use the slow path."""
+
+
+def _polars_csv(text: str, width: int) -> pl.DataFrame:
+    """Parse with polars (all String); the row number is the line each record starts on."""
+    schema = {f"c{j}": pl.String for j in range(width)}
+    grid = pl.read_csv(
+        text.encode("utf-8"),
+        has_header=False,
+        schema=schema,
+        missing_columns="insert",
+        raise_if_empty=False,
+    )
+    n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if grid.height == n_lines:  # no record spans lines: record i is on line i + 1
+        lines = pl.int_range(1, n_lines + 1, dtype=pl.Int64, eager=True)
+    else:
+        lines = _record_start_lines(text, n_lines)
+        if lines.len() != grid.height:
+            raise _LineMismatch
+    return grid.with_columns(lines.alias("row_number")).select("row_number", *schema)
+
+
+def _record_start_lines(text: str, n_lines: int) -> pl.Series:
+    """The 1-based line number on which each CSV record starts (quoted newlines span lines)."""
+    lines = pl.Series("line", [text]).str.split("\n").explode().head(n_lines)
+    quotes = lines.str.count_matches('"', literal=True).cast(pl.Int64)
+    # A line starts a record when the quotes before it are balanced ("" escapes count twice).
+    starts = ((quotes.cum_sum() - quotes) % 2) == 0
+    return pl.int_range(1, n_lines + 1, dtype=pl.Int64, eager=True).filter(starts)
+
+
+def _python_csv(text: str) -> pl.DataFrame:
+    """Parse with the csv module (the fallback for malformed or ragged files)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    previous = 0
+    for record in reader:
+        starts.append(previous + 1)
+        previous = reader.line_num
+        rows.append(record)
+    width = max((len(r) for r in rows), default=1) or 1
+    names = [f"c{j}" for j in range(width)]
+    padded = [
+        [cell if cell != "" else None for cell in r] + [None] * (width - len(r)) for r in rows
+    ]
+    grid = pl.DataFrame(padded, schema={n: pl.String for n in names}, orient="row")
+    return grid.select(pl.Series("row_number", starts, dtype=pl.Int64), *names)
+
+
+# --------------------------------------------------------------------------------------------
+# Excel
+
+# Calamine writes a number cell read as text with up to nine decimals ("32530827.789999999"),
+# and booleans as "true"/"false". Text of that shape is re-rendered from the cell's number.
+_CALAMINE_NUMBER = r"^-?(?:0|[1-9]\d*)(?:\.\d{0,8}[1-9])?$"
+_CALAMINE_DATETIME = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)?$"
+_CALAMINE_DECIMAL = r"^-?(?:0|[1-9]\d*)\.\d{0,8}[1-9]$"
+_LONG_DIGITS = r"^-?\d{16,}$"
+
+
+def _read_excel_grid(path: Path) -> pl.DataFrame:
+    """Read the first sheet with calamine into ``row_number`` plus String columns ``c0..``.
+
+    Each cell's own type decides its text: numbers as shortest round-trip text (integers without
+    ``.0``), dates as ``YYYY-MM-DD`` (``YYYY-MM-DD HH:MM:SS`` with a time of day), booleans as
+    ``TRUE``/``FALSE``, text cells exactly as stored. The sheet is read as text first; columns
+    holding fractional numbers or booleans are read a second time as numbers, because calamine's
+    own text for a fraction has nine decimals ("32530827.789999999"), not the shortest round-trip
+    form. Whole numbers are exact in calamine's text, so integer-only columns are read once.
+    """
+    if not path.exists():
+        raise ExtractRefused(path, "the file does not exist")
+    if path.stat().st_size == 0:
+        raise ExtractRefused(path, "file is empty")
+    try:
+        reader = fastexcel.read_excel(path)
+        if not reader.sheet_names:
+            raise ExtractRefused(path, "the workbook has no sheet")
+        texts = _load_sheet(reader, "string")
+        if texts.width == 0 or texts.height == 0:
+            raise ExtractRefused(path, "file is empty")
+        texts = texts.rename({name: f"s{j}" for j, name in enumerate(texts.columns)})
+        kinds = texts.select(
+            *(
+                (pl.col(n).str.contains(_CALAMINE_DECIMAL) | pl.col(n).is_in(["true", "false"]))
+                .any()
+                .alias(f"n{j}")
+                for j, n in enumerate(texts.columns)
+            ),
+            *(
+                pl.col(n).str.contains(_CALAMINE_DATETIME).any().alias(f"d{j}")
+                for j, n in enumerate(texts.columns)
+            ),
+        ).row(0, named=True)
+        numeric = [j for j in range(texts.width) if kinds[f"n{j}"]]
+        numbers = _load_sheet(reader, "float", numeric) if numeric else pl.DataFrame()
+    except ExtractRefused:
+        raise
+    except Exception as exc:  # calamine raises its own error classes for broken files
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ExtractRefused(path, f"not a readable Excel workbook ({first_line})") from exc
+    if numbers.height not in (0, texts.height) or numbers.width != len(numeric):
+        raise ExtractRefused(path, "the sheet could not be read consistently")
+    numbers = numbers.rename(
+        {name: f"f{j}" for j, name in zip(numeric, numbers.columns, strict=True)}
+    )
+    stacked = pl.concat([texts, numbers], how="horizontal") if numeric else texts
+    cells = [
+        _excel_cell_text(
+            pl.col(f"s{j}"), pl.col(f"f{j}") if j in numeric else None, dates=kinds[f"d{j}"]
+        ).alias(f"c{j}")
+        for j in range(texts.width)
+    ]
+    return stacked.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("row_number"), *cells)
+
+
+def _load_sheet(
+    reader: fastexcel.ExcelReader,
+    dtype: Literal["string", "float"],
+    columns: list[int] | None = None,
+) -> pl.DataFrame:
+    """The first sheet from Excel row 1 on (blank rows kept), without a header, as ``dtype``."""
+    sheet = reader.load_sheet(0, header_row=None, skip_rows=0, dtypes=dtype, use_columns=columns)
+    frame = sheet.to_polars()
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def _excel_cell_text(text: pl.Expr, number: pl.Expr | None, *, dates: bool) -> pl.Expr:
+    """The delivered text of a cell from its calamine text and (where read) its number."""
+    result = text
+    if dates:
+        moment = text.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", strict=False).dt.round("1s")
+        result = (
+            pl.when(~text.str.contains(_CALAMINE_DATETIME).fill_null(False))
+            .then(text)
+            .when(moment.dt.time() == pl.time(0, 0, 0))
+            .then(moment.dt.strftime("%Y-%m-%d"))
+            .otherwise(moment.dt.strftime("%Y-%m-%d %H:%M:%S"))
+        )
+    if number is not None:
+        is_bool = number.is_not_null() & text.is_in(["true", "false"])
+        is_number = (
+            number.is_not_null()
+            & text.str.contains(_CALAMINE_NUMBER)
+            & ~text.str.contains(_LONG_DIGITS)
+        )
+        result = (
+            pl.when(is_bool)
+            .then(pl.when(text == "true").then(pl.lit("TRUE")).otherwise(pl.lit("FALSE")))
+            .when(is_number)
+            .then(float_text(number))
+            .otherwise(result)
+        )
+    return result
+
+
+def float_text(number: pl.Expr) -> pl.Expr:
+    """Format Float64 as Python would: ``610`` for whole numbers, else ``repr`` (round-trip)."""
+    whole = number.is_finite() & (number == number.round(0)) & (number.abs() < 1e16)
+    shortest = (
+        number.cast(pl.String)
+        # Polars writes 1e-7 where Python writes 1e-07, and 0.000015 where Python writes 1.5e-05.
+        .str.replace(r"e([+-])(\d)$", "e${1}0${2}")
+        .str.replace(r"^(-?)0\.0000([1-9])(\d+)$", "${1}${2}.${3}e-05")
+        .str.replace(r"^(-?)0\.0000([1-9])$", "${1}${2}e-05")
+    )
+    integer = number.cast(pl.Int64, strict=False).cast(pl.String)
+    return pl.when(whole).then(integer).otherwise(shortest)
+
+
+# --------------------------------------------------------------------------------------------
+# Header, rows and the result
+
+
+@dataclass(frozen=True)
+class _Header:
+    """Where the header is and what each column is called."""
+
+    index: int  # position of the (group) header row in the grid
+    keys: tuple[str, ...]  # per grid column: header text as found ("" when the column has none)
+    matched: dict[str, int]  # canonical -> grid column
+
+
+def _cell(value: str | None) -> str:
+    return "" if value is None else value.strip()
+
+
+def _matches_in_row(cells: Sequence[str], columns: Sequence[ColumnSpec]) -> dict[str, list[int]]:
+    """For each spec, the positions in ``cells`` whose normalised text is one of its names."""
+    folded = [normalise_label(c) for c in cells]
+    return {
+        spec.canonical: [j for j, f in enumerate(folded) if f and f in spec.names]
+        for spec in columns
+    }
+
+
+def _find_header(
+    path: Path,
+    head: list[tuple[str | None, ...]],
+    row_numbers: list[int],
+    columns: Sequence[ColumnSpec],
+) -> int:
+    """The position of the first row that carries every required header, or refuse."""
+    required = [spec for spec in columns if spec.required]
+    best: tuple[int, int] | None = None  # (matched spec count, position)
+    for i, row in enumerate(head):
+        cells = [_cell(c) for c in row]
+        if not any(cells):
+            continue
+        found = _matches_in_row(cells, columns)
+        if required and all(found[spec.canonical] for spec in required):
+            return i
+        if not required and any(found.values()):
+            return i
+        count = sum(1 for spec in columns if found[spec.canonical])
+        if best is None or count > best[0]:
+            best = (count, i)
+    if best is None:
+        missing_all = ", ".join(spec.header for spec in required)
+        raise ExtractRefused(
+            path,
+            f"required column(s) {missing_all} not found: the first {HEADER_SCAN_ROWS} rows"
+            " are blank",
+        )
+    cells = [_cell(c) for c in head[best[1]]]
+    found = _matches_in_row(cells, columns)
+    missing = [spec.header for spec in required if not found[spec.canonical]]
+    listed = ", ".join(c for c in cells if c) or "(none)"
+    raise ExtractRefused(
+        path,
+        f"required column(s) {', '.join(missing)} not found in the first {HEADER_SCAN_ROWS} rows;"
+        f" headers found (row {row_numbers[best[1]]}): {listed}",
+    )
+
+
+def _resolve_one_row(
+    path: Path, cells: list[str], columns: Sequence[ColumnSpec], row_number: int
+) -> tuple[tuple[str, ...], dict[str, int]]:
+    found = _matches_in_row(cells, columns)
+    matched: dict[str, int] = {}
+    for spec in columns:
+        positions = found[spec.canonical]
+        if len(positions) > 1:
+            raise ExtractRefused(
+                path,
+                f"column {spec.header} appears {len(positions)} times in the header"
+                f" (row {row_number}, columns {', '.join(str(p + 1) for p in positions)})",
+            )
+        if positions:
+            matched[spec.canonical] = positions[0]
+    return tuple(cells), matched
+
+
+def _resolve_two_rows(
+    path: Path,
+    groups: list[str],
+    subs: list[str],
+    columns: Sequence[ColumnSpec],
+    row_number: int,
+) -> tuple[tuple[str, ...], dict[str, int]]:
+    """Match specs against a group row over a sub-header row (merged group cells allowed)."""
+    effective: list[str] = []  # the nearest non-empty group cell at or left of each column
+    current = ""
+    for g in groups:
+        current = g or current
+        effective.append(current)
+    span: dict[str, int] = {}
+    for e in effective:
+        span[e] = span.get(e, 0) + 1
+    keys = tuple(
+        f"{e}/{s}" if s and e and normalise_label(s) != normalise_label(e) else (s or g)
+        for g, e, s in zip(groups, effective, subs, strict=True)
+    )
+    matched: dict[str, int] = {}
+    for spec in columns:
+        names = spec.names
+        if spec.sub_header is not None:
+            wanted = normalise_label(spec.sub_header)
+            positions = [
+                j
+                for j, (e, s) in enumerate(zip(effective, subs, strict=True))
+                if normalise_label(e) in names and normalise_label(s) == wanted
+            ]
+        else:
+            positions = [
+                j
+                for j, (g, s) in enumerate(zip(groups, subs, strict=True))
+                if g
+                and normalise_label(g) in names
+                and (not s or normalise_label(s) == normalise_label(g) or span[g] == 1)
+            ]
+        if len(positions) > 1:
+            raise ExtractRefused(
+                path,
+                f"column {spec.label} appears {len(positions)} times in the header"
+                f" (rows {row_number}-{row_number + 1},"
+                f" columns {', '.join(str(p + 1) for p in positions)})",
+            )
+        if positions:
+            matched[spec.canonical] = positions[0]
+        elif spec.required and spec.sub_header is not None:
+            under = [s for e, s in zip(effective, subs, strict=True) if normalise_label(e) in names]
+            listed = ", ".join(s for s in under if s) or "nothing"
+            raise ExtractRefused(
+                path,
+                f"column {spec.header} has no sub-column {spec.sub_header} in row"
+                f" {row_number + 1} (found under it: {listed}); a two-row header is expected",
+            )
+        elif spec.required:
+            raise ExtractRefused(
+                path,
+                f"column {spec.header} (without sub-columns) not found in rows"
+                f" {row_number}-{row_number + 1}",
+            )
+    return keys, matched
+
+
+def _unique_keys(keys: Sequence[str]) -> list[tuple[int, str]]:
+    """(column, key) for every column with a header; repeated headers get `` (2)``, `` (3)``."""
+    seen: dict[str, int] = {}
+    out: list[tuple[int, str]] = []
+    for j, key in enumerate(keys):
+        if not key:
+            continue
+        seen[key] = seen.get(key, 0) + 1
+        out.append((j, key if seen[key] == 1 else f"{key} ({seen[key]})"))
+    return out
+
+
+def _stripped(expr: pl.Expr) -> pl.Expr:
+    """The cell without surrounding whitespace; null when nothing is left."""
+    stripped = expr.str.strip_chars()
+    return pl.when(stripped.str.len_bytes() > 0).then(stripped)
+
+
+def _build_table(
+    path: Path,
+    grid: pl.DataFrame,
+    encoding: str | None,
+    columns: Sequence[ColumnSpec],
+    header_rows: int,
+    total_label_columns: tuple[str, ...],
+) -> RawTable:
+    """Find the header in ``grid``, split off preamble, notes and the total row, name columns."""
+    cell_names = [c for c in grid.columns if c != "row_number"]
+    head_frame = grid.head(HEADER_SCAN_ROWS + header_rows)
+    head_rows = head_frame.select(cell_names).rows()
+    head_numbers = head_frame.get_column("row_number").to_list()
+    if not any(_cell(c) for row in head_rows for c in row):
+        nonblank = pl.any_horizontal(_stripped(pl.col(c)).is_not_null() for c in cell_names)
+        if not grid.select(nonblank.any()).item():
+            raise ExtractRefused(path, "file is empty")
+    index = _find_header(path, head_rows[:HEADER_SCAN_ROWS], head_numbers, columns)
+    header_number = head_numbers[index]
+    group_cells = [_cell(c) for c in head_rows[index]]
+    if header_rows == 1:
+        keys, matched = _resolve_one_row(path, group_cells, columns, header_number)
+    else:
+        if index + 1 >= len(head_rows):
+            missing = [s.label for s in columns if s.required and s.sub_header is not None]
+            raise ExtractRefused(
+                path,
+                f"the two-row header ends at row {header_number}: sub-column(s)"
+                f" {', '.join(missing) or '(none)'} not found",
+            )
+        sub_cells = [_cell(c) for c in head_rows[index + 1]]
+        keys, matched = _resolve_two_rows(path, group_cells, sub_cells, columns, header_number)
+    preamble = tuple(
+        " ".join(c for c in cells if c)
+        for cells in ([_cell(c) for c in row] for row in head_rows[:index])
+        if any(cells)
+    )
+
+    # Stripped cells, null when blank; the row classification works on these.
+    data = grid.slice(index + header_rows).with_columns(
+        _stripped(pl.col(c)).alias(f"_s{j}") for j, c in enumerate(cell_names)
+    )
+    stripped = [pl.col(f"_s{j}") for j in range(len(cell_names))]
+    label_positions = (
+        [matched[name] for name in total_label_columns if name in matched]
+        if total_label_columns
+        else list(range(len(cell_names)))
+    )
+    filled = pl.sum_horizontal(*(s.is_not_null().cast(pl.Int32) for s in stripped))
+    is_total = (
+        pl.any_horizontal(
+            *(stripped[j].str.contains(_TOTAL_PATTERN) for j in label_positions)
+        ).fill_null(False)
+        if label_positions
+        else pl.lit(False)
+    )
+    is_note = pl.coalesce(*stripped).str.contains(_NOTE_PATTERN).fill_null(False) & (filled <= 2)
+    data = data.with_columns(_blank=filled == 0, _total=is_total, _note=is_note & ~is_total)
+
+    totals = data.filter(pl.col("_total"))
+    if totals.height > 1:
+        rows = ", ".join(str(n) for n in totals.get_column("row_number").to_list())
+        raise ExtractRefused(path, f"more than one total (合计) row: rows {rows}")
+
+    cells = [pl.col(c) for c in cell_names]
+    outputs: list[pl.Expr] = [pl.col("row_number")]
+    for spec in columns:
+        if spec.canonical in matched:
+            outputs.append(stripped[matched[spec.canonical]].alias(spec.canonical))
+        else:
+            outputs.append(pl.lit(None, dtype=pl.String).alias(spec.canonical))
+
+    total_row: dict[str, str | None] | None = None
+    if totals.height == 1:
+        values = totals.select(outputs).row(0, named=True)
+        total_row = {name: value for name, value in values.items() if name != "row_number"}
+        total_row["row_number"] = str(values["row_number"])
+
+    raw_fields = [cells[j].alias(key) for j, key in _unique_keys(keys)]
+    raw = pl.struct(raw_fields).struct.json_encode() if raw_fields else pl.lit("{}")
+    frame = data.filter(~pl.col("_blank") & ~pl.col("_total") & ~pl.col("_note")).select(
+        *outputs, raw.alias("raw")
+    )
+    return RawTable(
+        path=path,
+        frame=frame,
+        total_row=total_row,
+        encoding=encoding,
+        headers=tuple(k for k in keys if k),
+        preamble=preamble,
+    )

@@ -1,0 +1,221 @@
+"""The synthetic county loads, and its numbers are the ones a person gets from the files.
+
+Expected figures are computed here from the generated files with the csv module and
+openpyxl, independently of the pipeline's readers and contracts.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from indmon.demo import DemoManifest, generate_demo
+from indmon.steps import prepare_warehouse
+from tests.conftest import BACKENDS, fresh_warehouse
+from tests.warehouse.helpers import load_month, rows, scalar
+from warehouse.engine import create_warehouse_engine
+
+REASON_OF_FAULT = {
+    "non_numeric_kwh": "not_a_number",
+    "negative_kwh": "negative_value",
+    "wrong_period": "period_mismatch",
+    "exact_duplicate": "duplicate_row",
+    "conflicting_duplicate": "conflicting_duplicate",
+    "invalid_credit_code": "invalid_credit_code",
+    "duplicate_credit_code": "conflicting_duplicate",
+}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoManifest:
+    return generate_demo(tmp_path_factory.mktemp("demo") / "landing")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def loaded(
+    request: pytest.FixtureRequest, demo: DemoManifest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[sa.Engine]:
+    with fresh_warehouse(request.param, tmp_path_factory.mktemp("wh"), request) as url:
+        engine = create_warehouse_engine(url)
+        prepare_warehouse(engine)
+        for period in demo.periods:
+            load_month(engine, demo.landing_dir, period)
+        yield engine
+        engine.dispose()
+
+
+def _file_rows(path: Path) -> list[list[str]]:
+    if path.suffix == ".xlsx":
+        sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+        return [
+            ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+        ]
+    with path.open(encoding="gbk", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def expected_county_kwh(landing: Path, period: str) -> tuple[int, int, int]:
+    """(Σ kWh, Σ kWh of rows with a prior figure, Σ prior) over the rows a person would keep."""
+    keyed: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for path in sorted((landing / "electricity" / period).iterdir()):
+        table = _file_rows(path)
+        header = [h.replace("(", "（").replace(")", "）").strip() for h in table[0]]
+        at = {
+            name: header.index(name)
+            for name in (
+                "户号",
+                "户名",
+                "电费年月",
+                "本月用电量（千瓦时）",
+                "上年同月用电量（千瓦时）",
+            )
+        }
+        for row in table[1:]:
+            if row[at["户名"]] == "合计" or not any(row):
+                continue
+            kwh = row[at["本月用电量（千瓦时）"]].replace(",", "")
+            if not kwh.lstrip("-").isdigit() or int(kwh) < 0:
+                continue
+            if row[at["电费年月"]].replace("-", "")[:6] != period.replace("-", ""):
+                continue
+            prior = row[at["上年同月用电量（千瓦时）"]].replace(",", "").strip()
+            keyed[row[at["户号"]]].append((kwh, prior.removesuffix(".0")))
+    total = scoped = prior_total = 0
+    for copies in keyed.values():
+        if len(set(copies)) > 1:
+            continue  # conflicting duplicates: none of them counts
+        kwh, prior = copies[0]
+        total += int(kwh)
+        if prior:
+            scoped += int(kwh)
+            prior_total += int(prior)
+    return total, scoped, prior_total
+
+
+def test_every_month_loads_and_every_file_reconciles(loaded: sa.Engine, demo: DemoManifest) -> None:
+    ledger = rows(
+        loaded,
+        "SELECT source, period, file_name, status, rows_read, rows_loaded, "
+        "rows_held FROM ingest_ledger",
+    )
+    assert {r.status for r in ledger} == {"loaded"}
+    assert len(ledger) == len(demo.files)
+    delivered = {(f.source, f.period, f.file_name): f.data_rows for f in demo.files}
+    for r in ledger:
+        assert r.rows_read == r.rows_loaded + r.rows_held
+        assert r.rows_read == delivered[(r.source, r.period, r.file_name)]
+
+
+def test_held_rows_are_exactly_the_injected_faults(loaded: sa.Engine, demo: DemoManifest) -> None:
+    held = rows(loaded, "SELECT source, period, file_name, row_number, reason FROM held_row")
+    for fault in demo.faults:
+        assert (
+            fault.source,
+            fault.period,
+            fault.file_name,
+            fault.row_number,
+            REASON_OF_FAULT[fault.kind],
+        ) in {tuple(h) for h in held}
+    conflicts = sum(1 for f in demo.faults if REASON_OF_FAULT[f.kind] == "conflicting_duplicate")
+    # A conflicting duplicate holds the original row too.
+    assert len(held) == len(demo.faults) + conflicts
+    assert Counter(h.reason for h in held)["conflicting_duplicate"] == 2 * conflicts
+
+
+def test_county_electricity_equals_the_files(loaded: sa.Engine, demo: DemoManifest) -> None:
+    mart = {
+        r.period: r
+        for r in rows(
+            loaded,
+            "SELECT * FROM mart_indicator_month WHERE region_code = "
+            "'340621000000' AND indicator = 'electricity_kwh'",
+        )
+    }
+    assert sorted(mart) == list(demo.periods)
+    for period in demo.periods:
+        total, scoped, prior = expected_county_kwh(demo.landing_dir, period)
+        assert mart[period].value == total, period
+        assert mart[period].yoy_pct == pytest.approx(100 * (scoped / prior - 1)), period
+    december = [expected_county_kwh(demo.landing_dir, f"2022-{m:02d}")[0] for m in range(1, 13)]
+    assert mart["2022-12"].value_ytd == sum(december)
+
+
+def test_towns_add_up_to_the_resolved_part_of_the_county(loaded: sa.Engine) -> None:
+    for period, county, towns, unlocated in rows(
+        loaded,
+        """
+        SELECT m.period, MAX(CASE WHEN m.region_code = '340621000000' THEN m.value END),
+               SUM(CASE WHEN m.region_code <> '340621000000' THEN m.value END),
+               (SELECT COALESCE(SUM(f.kwh), 0) FROM fact_electricity f
+                 LEFT JOIN dim_enterprise e ON e.credit_code = f.credit_code
+                  AND e.valid_from <= f.period AND (e.valid_to IS NULL OR f.period < e.valid_to)
+                 WHERE f.period = m.period AND e.region_code IS NULL)
+        FROM mart_indicator_month m GROUP BY m.period""",
+    ):
+        assert float(towns) + float(unlocated) == float(county), period
+
+
+def test_accounts_resolve_as_the_demo_scripted(loaded: sa.Engine, demo: DemoManifest) -> None:
+    unmatched = {e.account for e in demo.events_of("unmatched_account")}
+    unresolved = {
+        r.account_no
+        for r in rows(
+            loaded,
+            "SELECT DISTINCT account_no FROM fact_electricity WHERE resolution = 'unresolved'",
+        )
+    }
+    assert unresolved == unmatched
+    for event in demo.events_of("mistyped_code_account"):
+        found = {
+            tuple(r)
+            for r in rows(
+                loaded,
+                "SELECT DISTINCT credit_code, resolution FROM fact_electricity "
+                "WHERE account_no = :a",
+                a=event.account,
+            )
+        }
+        assert found == {(event.credit_code, "name_match")}
+    for event in demo.events_of("blank_code_account"):
+        codes = {
+            r.credit_code
+            for r in rows(
+                loaded,
+                "SELECT DISTINCT credit_code FROM fact_electricity WHERE account_no = :a",
+                a=event.account,
+            )
+        }
+        assert codes == {event.credit_code}
+
+
+def test_above_scale_roster_per_month(loaded: sa.Engine, demo: DemoManifest) -> None:
+    # A held register row (the demo breaks two enterprises' rows) leaves its enterprise
+    # out of that month's snapshot.
+    held_raw = [
+        (r.period, json.loads(r.raw))
+        for r in rows(
+            loaded,
+            "SELECT period, CAST(raw AS TEXT) AS raw FROM held_row WHERE source = 'registry'",
+        )
+    ]
+    assert len(held_raw) == 3
+    held = Counter(
+        period
+        for period, name in {
+            (period, raw["企业名称"]) for period, raw in held_raw if raw["规上企业"] == "是"
+        }
+    )
+    for period, count in zip(demo.periods, demo.above_scale_by_period, strict=True):
+        assert scalar(
+            loaded,
+            "SELECT COUNT(*) FROM mart_enterprise_month WHERE period = :p "
+            "AND above_scale AND is_registered",
+            p=period,
+        ) == (count - held[period]), period

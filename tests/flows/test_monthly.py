@@ -1,0 +1,101 @@
+"""The monthly-load flow and the ``indmon`` command, run under a real Prefect test server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from indmon.cli import app
+from tests.files import code, electricity_rows, write_electricity_csv
+from tests.warehouse.helpers import scalar, snapshot
+from warehouse.engine import create_warehouse_engine
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, warehouse_url: str, sample_landing: Path) -> str:
+    monkeypatch.setenv("INDMON_LANDING_DIR", str(sample_landing))
+    monkeypatch.setenv("INDMON_WAREHOUSE_URL", warehouse_url)
+    return warehouse_url
+
+
+def test_flow_loads_every_source_present(env: str) -> None:
+    from flows.monthly import monthly_load
+
+    loads = monthly_load("2022-03")
+    assert [(load.source, load.status) for load in loads] == [
+        ("registry", "loaded"),
+        ("electricity", "loaded"),
+    ]
+    engine = create_warehouse_engine(env)
+    assert (
+        scalar(
+            engine,
+            "SELECT value FROM mart_indicator_month WHERE region_code = "
+            "'340621000000' AND period = '2022-03'",
+        )
+        == 17962781
+    )
+    engine.dispose()
+
+
+def test_cli_run_prints_a_summary_and_is_idempotent(env: str, sample_landing: Path) -> None:
+    runner = CliRunner(env={"COLUMNS": "160"})
+    first = runner.invoke(app, ["run", "--period", "2022-03"])
+    assert first.exit_code == 0, first.output
+    assert "electricity_202203.csv" in first.output and "loaded" in first.output
+    engine = create_warehouse_engine(env)
+    before = snapshot(engine)
+    second = runner.invoke(app, ["run", "--period", "2022-03", "--landing", str(sample_landing)])
+    assert second.exit_code == 0, second.output
+    assert "unchanged" in second.output
+    assert snapshot(engine) == before
+    engine.dispose()
+
+
+def test_cli_run_refuses_a_bad_file_with_a_clear_message(env: str, sample_landing: Path) -> None:
+    bad = sample_landing / "electricity" / "2022-04" / "城区_202204.csv"
+    write_electricity_csv(
+        bad, electricity_rows([("1000000001", "甲", code(1), 5, 4)], "202204"), total=6
+    )
+    result = CliRunner().invoke(app, ["run", "--period", "2022-04"])
+    assert result.exit_code == 2
+    assert "城区_202204.csv" in result.output and "合计" in result.output
+    engine = create_warehouse_engine(env)
+    assert scalar(engine, "SELECT COUNT(*) FROM fact_electricity WHERE period = '2022-04'") == 0
+    assert scalar(engine, "SELECT status FROM ingest_ledger WHERE period = '2022-04'") == "refused"
+    engine.dispose()
+
+
+def test_cli_rejects_a_malformed_period(env: str) -> None:
+    result = CliRunner().invoke(app, ["run", "--period", "2022-13"])
+    assert result.exit_code != 0 and "YYYY-MM" in result.output
+
+
+def test_cli_accounts_lists_and_maps(env: str, sample_landing: Path) -> None:
+    folder = sample_landing / "electricity" / "2022-05"
+    write_electricity_csv(
+        folder / "e.csv", electricity_rows([("1000000077", "无名户", "", 5, 4)], "202205")
+    )
+    runner = CliRunner()
+    assert runner.invoke(app, ["run", "--period", "2022-05"]).exit_code == 0
+    listed = runner.invoke(app, ["accounts"])
+    assert listed.exit_code == 0 and "1000000077" in listed.output
+    mapped = runner.invoke(app, ["accounts", "map", "1000000077", "91340621MA3HCLE85T"])
+    assert mapped.exit_code == 0, mapped.output
+    assert "1000000077" not in runner.invoke(app, ["accounts"]).output
+    refused = runner.invoke(app, ["accounts", "map", "1000000077", "91340621MA3HCLE85X"])
+    assert refused.exit_code == 2
+
+
+def test_db_upgrade_reports_the_revision(env: str) -> None:
+    result = CliRunner().invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0 and "revision 0001" in result.output
+    engine: sa.Engine = create_warehouse_engine(env)
+    assert scalar(engine, "SELECT COUNT(*) FROM dim_region") == 14
+    assert scalar(engine, "SELECT COUNT(*) FROM dim_industry WHERE is_industry") > 500
+    engine.dispose()

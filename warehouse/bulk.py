@@ -1,0 +1,50 @@
+"""Bulk inserts of Polars frames: COPY on PostgreSQL, one executemany on SQLite.
+
+Both run on the caller's connection, inside the caller's transaction, so a load
+commits whole or not at all. Never row-by-row ORM inserts.
+"""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+import sqlalchemy as sa
+
+from warehouse.engine import is_postgresql
+
+
+def bulk_insert(connection: sa.Connection, table: sa.Table, frame: pl.DataFrame) -> int:
+    """Insert every row of ``frame`` (columns named as the table's) and return the count."""
+    if frame.is_empty():
+        return 0
+    columns = [c for c in frame.columns if c in table.c]
+    frame = frame.select(columns)
+    if is_postgresql(connection):
+        _copy_postgresql(connection, table, frame)
+    else:
+        _executemany_sqlite(connection, table, frame)
+    return frame.height
+
+
+def _copy_postgresql(connection: sa.Connection, table: sa.Table, frame: pl.DataFrame) -> None:
+    buffer = io.BytesIO()
+    frame.write_csv(buffer, include_header=False, null_value="", quote_style="necessary")
+    names = ", ".join(f'"{c}"' for c in frame.columns)
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN WITH (FORMAT csv)') as copy,
+    ):
+        copy.write(buffer.getvalue())
+
+
+def _executemany_sqlite(connection: sa.Connection, table: sa.Table, frame: pl.DataFrame) -> None:
+    # SQLAlchemy stores dates on SQLite as ISO text; keep that storage format.
+    frame = frame.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d"))
+    names = ", ".join(f'"{c}"' for c in frame.columns)
+    marks = ", ".join("?" for _ in frame.columns)
+    connection.exec_driver_sql(
+        f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', frame.rows()
+    )

@@ -1,0 +1,272 @@
+"""Loading one source-period: staging replaced, facts and marts rebuilt, in one transaction.
+
+A period of a source is replaced as a whole: a re-sent file replaces what the period
+held, re-running the same files changes nothing (the ledger notes the re-run), and a
+failure leaves the warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+import polars as pl
+import sqlalchemy as sa
+
+from schemas.rules import Split
+from warehouse.bulk import bulk_insert
+from warehouse.derive import rebuild_dim_enterprise, resolve_electricity
+from warehouse.engine import is_postgresql
+from warehouse.marts import rebuild_marts
+from warehouse.tables import held_row, ingest_ledger, stg_electricity, stg_registry
+
+STAGING: Mapping[str, sa.Table] = {"registry": stg_registry, "electricity": stg_electricity}
+
+
+@dataclass(frozen=True)
+class DeliveredFile:
+    """One file of a period as delivered: its identity and what reading it cost."""
+
+    file_name: str
+    sha256: str
+    encoding: str | None = None
+    control_total: float | None = None
+    read_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What became of one file: the reconciliation rows_read = rows_loaded + rows_held."""
+
+    file_name: str
+    sha256: str
+    rows_read: int
+    rows_loaded: int
+    rows_held: int
+    status: str
+    message: str | None = None
+    unresolved: int | None = None
+
+
+@dataclass(frozen=True)
+class PeriodLoad:
+    """The outcome of loading one source for one period."""
+
+    source: str
+    period: str
+    status: str  # loaded / unchanged / refused
+    load_id: str
+    files: tuple[FileOutcome, ...] = field(default=())
+
+    @property
+    def rows_held(self) -> int:
+        """Rows held back over every file of the period."""
+        return sum(f.rows_held for f in self.files)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _lock(connection: sa.Connection, source: str, period: str) -> None:
+    """Serialise loads of one source-period (PostgreSQL; SQLite serialises writers itself)."""
+    if is_postgresql(connection):
+        connection.execute(
+            sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"{source}/{period}"}
+        )
+
+
+def last_loaded_files(
+    connection: sa.Connection, source: str, period: str
+) -> dict[str, FileOutcome]:
+    """The files of the latest successful load of a source-period, by file name."""
+    latest = (
+        sa.select(ingest_ledger.c.load_id)
+        .where(
+            ingest_ledger.c.source == source,
+            ingest_ledger.c.period == period,
+            ingest_ledger.c.status == "loaded",
+        )
+        .order_by(ingest_ledger.c.finished_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = connection.execute(
+        sa.select(
+            ingest_ledger.c.file_name,
+            ingest_ledger.c.sha256,
+            ingest_ledger.c.rows_read,
+            ingest_ledger.c.rows_loaded,
+            ingest_ledger.c.rows_held,
+        ).where(ingest_ledger.c.load_id == latest)
+    )
+    return {
+        r.file_name: FileOutcome(
+            r.file_name, r.sha256, r.rows_read, r.rows_loaded, r.rows_held, status="loaded"
+        )
+        for r in rows
+    }
+
+
+def _counts(split: Split, file_name: str) -> tuple[int, int]:
+    loaded = split.valid.filter(pl.col("file_name") == file_name).height
+    held = split.held.filter(pl.col("file_name") == file_name).height
+    return loaded, held
+
+
+def _refresh(connection: sa.Connection, source: str, period: str) -> None:
+    """Rebuild what depends on the replaced staging rows, from the first affected period."""
+    if source == "registry":
+        rebuild_dim_enterprise(connection)
+        # A new registered name may resolve accounts in any month: re-resolve them all.
+        start = connection.execute(sa.text("SELECT MIN(period) FROM stg_electricity")).scalar()
+        resolve_electricity(connection, start or period)
+        start = min(filter(None, (start, period)))
+    else:
+        resolve_electricity(connection, period)
+        start = period
+    rebuild_marts(connection, start)
+
+
+def _unresolved(connection: sa.Connection, source: str, period: str) -> dict[str, int]:
+    if source != "electricity":
+        return {}
+    rows = connection.execute(
+        sa.text(
+            "SELECT file_name, COUNT(*) FROM fact_electricity WHERE period = :p "
+            "AND resolution = 'unresolved' GROUP BY file_name"
+        ),
+        {"p": period},
+    )
+    return {name: count for name, count in rows}
+
+
+def _ledger_rows(
+    load_id: str,
+    source: str,
+    period: str,
+    files: Sequence[DeliveredFile],
+    outcomes: Sequence[FileOutcome],
+    started: datetime,
+    load_seconds: float | None,
+) -> list[dict]:
+    finished = _now()
+    by_name = {f.file_name: f for f in files}
+    return [
+        {
+            "load_id": load_id,
+            "file_name": o.file_name,
+            "source": source,
+            "period": period,
+            "sha256": o.sha256,
+            "encoding": by_name[o.file_name].encoding,
+            "rows_read": o.rows_read,
+            "rows_loaded": o.rows_loaded,
+            "rows_held": o.rows_held,
+            "control_total": by_name[o.file_name].control_total,
+            "status": o.status,
+            "message": o.message,
+            "started_at": started,
+            "finished_at": finished,
+            "read_seconds": by_name[o.file_name].read_seconds,
+            "load_seconds": load_seconds,
+        }
+        for o in outcomes
+    ]
+
+
+def load_period(
+    engine: sa.Engine,
+    source: str,
+    period: str,
+    files: Sequence[DeliveredFile],
+    split: Split,
+    *,
+    force: bool = False,
+) -> PeriodLoad:
+    """Replace one source-period with ``split`` in a single transaction.
+
+    Files identical (by name and SHA-256) to the last successful load of the period
+    are not loaded again unless ``force``; the ledger notes the re-run as ``unchanged``.
+    """
+    load_id, started = str(uuid.uuid4()), _now()
+    with engine.begin() as connection:
+        _lock(connection, source, period)
+        previous = last_loaded_files(connection, source, period)
+        delivered = {f.file_name: f.sha256 for f in files}
+        if not force and previous and delivered == {k: v.sha256 for k, v in previous.items()}:
+            outcomes = [replace(previous[f.file_name], status="unchanged") for f in files]
+            connection.execute(
+                ingest_ledger.insert(),
+                _ledger_rows(load_id, source, period, files, outcomes, started, None),
+            )
+            return PeriodLoad(source, period, "unchanged", load_id, tuple(outcomes))
+
+        clock = time.perf_counter()
+        staging = STAGING[source]
+        connection.execute(staging.delete().where(staging.c.period == period))
+        bulk_insert(connection, staging, split.valid)
+        connection.execute(
+            held_row.delete().where(held_row.c.source == source, held_row.c.period == period)
+        )
+        bulk_insert(
+            connection,
+            held_row,
+            split.held.with_columns(source=pl.lit(source), period=pl.lit(period)),
+        )
+        _refresh(connection, source, period)
+        unresolved = _unresolved(connection, source, period)
+        outcomes = [
+            FileOutcome(
+                f.file_name,
+                f.sha256,
+                sum(_counts(split, f.file_name)),
+                *_counts(split, f.file_name),
+                status="loaded",
+                unresolved=unresolved.get(f.file_name, 0) if source == "electricity" else None,
+            )
+            for f in files
+        ]
+        connection.execute(
+            ingest_ledger.insert(),
+            _ledger_rows(
+                load_id, source, period, files, outcomes, started, time.perf_counter() - clock
+            ),
+        )
+    return PeriodLoad(source, period, "loaded", load_id, tuple(outcomes))
+
+
+def record_refusal(
+    engine: sa.Engine,
+    source: str,
+    period: str,
+    files: Sequence[DeliveredFile],
+    refused: Mapping[str, str],
+) -> PeriodLoad:
+    """Note in the ledger that a period was refused; the warehouse's data is untouched.
+
+    ``refused`` maps each refused file to its message; the period's other files are
+    recorded as ``not_loaded``, since a period loads whole or not at all.
+    """
+    load_id, started = str(uuid.uuid4()), _now()
+    outcomes = [
+        FileOutcome(
+            f.file_name,
+            f.sha256,
+            0,
+            0,
+            0,
+            status="refused" if f.file_name in refused else "not_loaded",
+            message=refused.get(f.file_name, "another file of this period was refused"),
+        )
+        for f in files
+    ]
+    with engine.begin() as connection:
+        connection.execute(
+            ingest_ledger.insert(),
+            _ledger_rows(load_id, source, period, files, outcomes, started, None),
+        )
+    return PeriodLoad(source, period, "refused", load_id, tuple(outcomes))

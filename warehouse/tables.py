@@ -1,0 +1,250 @@
+"""The warehouse's tables (SQLAlchemy Core), layered staging -> dimensions/facts -> marts.
+
+Every table states its grain. Periods are text ``YYYY-MM``; region codes are 12-digit
+text; credit codes are the normalised 18-character unified social credit code.
+Alembic migrations in ``warehouse/migrations`` create exactly these tables.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Period = sa.String(7)
+RegionCode = sa.String(12)
+CreditCode = sa.String(18)
+IndustryCode = sa.String(4)
+JsonText = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+# --- dimensions from reference data -------------------------------------------------
+
+dim_region = sa.Table(
+    "dim_region",
+    metadata,
+    sa.Column("region_code", RegionCode, primary_key=True),
+    sa.Column("name", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),  # county / town / park
+    sa.Column("parent_code", RegionCode, nullable=True),
+    comment="One row per region: the county and each of its towns and parks.",
+)
+
+dim_region_name = sa.Table(
+    "dim_region_name",
+    metadata,
+    sa.Column("name_key", sa.String(64), primary_key=True),
+    sa.Column("region_code", RegionCode, sa.ForeignKey("dim_region.region_code"), nullable=False),
+    sa.Column("is_current", sa.Boolean, nullable=False),
+    comment="One row per name a region is known by (current and former), folded for matching.",
+)
+
+dim_industry = sa.Table(
+    "dim_industry",
+    metadata,
+    sa.Column("industry_code", IndustryCode, primary_key=True),
+    sa.Column("class_name", sa.String(128), nullable=False),
+    sa.Column("group_code", sa.String(3), nullable=False),
+    sa.Column("group_name", sa.String(128), nullable=False),
+    sa.Column("division_code", sa.String(2), nullable=False),
+    sa.Column("division_name", sa.String(128), nullable=False),
+    sa.Column("section_code", sa.String(1), nullable=False),
+    sa.Column("section_name", sa.String(128), nullable=False),
+    sa.Column("is_industry", sa.Boolean, nullable=False),
+    comment="One row per GB/T 4754-2017 class; is_industry marks divisions 06-46.",
+)
+
+dim_indicator = sa.Table(
+    "dim_indicator",
+    metadata,
+    sa.Column("indicator", sa.String(48), primary_key=True),
+    sa.Column("name_zh", sa.String(64), nullable=False),
+    sa.Column("unit", sa.String(16), nullable=False),
+    sa.Column("definition", sa.Text, nullable=False),
+    sa.Column("source", sa.String(32), nullable=False),
+    comment="One row per indicator code: the catalogue dashboards label marts with.",
+)
+
+# --- staging: valid rows as delivered, replaced per period ---------------------------
+
+stg_registry = sa.Table(
+    "stg_registry",
+    metadata,
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("credit_code", CreditCode, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name_key", sa.String(200), nullable=False),
+    sa.Column("industry_code", IndustryCode, nullable=False),
+    sa.Column("region_code", RegionCode, nullable=False),
+    sa.Column("land_mu", sa.Float, nullable=True),
+    sa.Column("established_on", sa.Date, nullable=True),
+    sa.Column("above_scale", sa.Boolean, nullable=False),
+    sa.Column("key_enterprise", sa.Boolean, nullable=False),
+    sa.Column("cultivation_pool", sa.Boolean, nullable=False),
+    sa.Column("specialised", sa.String(32), nullable=True),
+    sa.Column("green_factory", sa.String(16), nullable=True),
+    sa.Column("operating_status", sa.String(16), nullable=True),
+    sa.Column("attributes_key", sa.String(64), nullable=False),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("row_number", sa.Integer, nullable=False),
+    comment="One row per enterprise per register snapshot (period).",
+)
+
+stg_electricity = sa.Table(
+    "stg_electricity",
+    metadata,
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("account_no", sa.String(20), primary_key=True),
+    sa.Column("account_name", sa.String(200), nullable=True),
+    sa.Column("name_key", sa.String(200), nullable=True),
+    sa.Column("credit_code", CreditCode, nullable=True),  # the row's own code, when valid
+    sa.Column("credit_code_delivered", sa.String(64), nullable=True),
+    sa.Column("usage_category", sa.String(32), nullable=True),
+    sa.Column("kwh", sa.BigInteger, nullable=False),
+    sa.Column("kwh_prior_year", sa.BigInteger, nullable=True),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("row_number", sa.Integer, nullable=False),
+    sa.Index("ix_stg_electricity_account_period", "account_no", "period"),
+    comment="One row per metering account per month, as delivered by the utility.",
+)
+
+# --- dimensions and facts derived from staging --------------------------------------
+
+dim_enterprise = sa.Table(
+    "dim_enterprise",
+    metadata,
+    sa.Column("credit_code", CreditCode, primary_key=True),
+    sa.Column("valid_from", Period, primary_key=True),
+    sa.Column("valid_to", Period, nullable=True),  # exclusive; NULL while current
+    sa.Column("is_current", sa.Boolean, nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("name_key", sa.String(200), nullable=False),
+    sa.Column("industry_code", IndustryCode, sa.ForeignKey("dim_industry.industry_code")),
+    sa.Column("region_code", RegionCode, sa.ForeignKey("dim_region.region_code")),
+    sa.Column("land_mu", sa.Float, nullable=True),
+    sa.Column("established_on", sa.Date, nullable=True),
+    sa.Column("above_scale", sa.Boolean, nullable=False),
+    sa.Column("key_enterprise", sa.Boolean, nullable=False),
+    sa.Column("cultivation_pool", sa.Boolean, nullable=False),
+    sa.Column("specialised", sa.String(32), nullable=True),
+    sa.Column("green_factory", sa.String(16), nullable=True),
+    sa.Column("operating_status", sa.String(16), nullable=True),
+    sa.Index("ix_dim_enterprise_name_key", "name_key"),
+    comment=(
+        "One row per enterprise per version: valid_from <= period < valid_to. A change of "
+        "any register attribute between two snapshots opens a new version."
+    ),
+)
+
+account_map = sa.Table(
+    "account_map",
+    metadata,
+    sa.Column("account_no", sa.String(20), primary_key=True),
+    sa.Column("credit_code", CreditCode, nullable=False),
+    sa.Column("mapped_at", sa.DateTime(timezone=True), nullable=False),
+    comment="One row per metering account mapped by hand to an enterprise, for all months.",
+)
+
+fact_electricity = sa.Table(
+    "fact_electricity",
+    metadata,
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("account_no", sa.String(20), primary_key=True),
+    sa.Column("account_name", sa.String(200), nullable=True),
+    sa.Column("credit_code", CreditCode, nullable=True),  # resolved enterprise, or NULL
+    sa.Column("resolution", sa.String(16), nullable=False),
+    sa.Column("is_registered", sa.Boolean, nullable=False),
+    sa.Column("usage_category", sa.String(32), nullable=True),
+    sa.Column("kwh", sa.BigInteger, nullable=False),
+    sa.Column("kwh_prior_year", sa.BigInteger, nullable=True),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("row_number", sa.Integer, nullable=False),
+    sa.Index("ix_fact_electricity_credit_code_period", "credit_code", "period"),
+    comment=(
+        "One row per metering account per month, with the resolved enterprise "
+        "(manual map, own code, account history, exact name, or unresolved)."
+    ),
+)
+
+# --- bookkeeping --------------------------------------------------------------------
+
+held_row = sa.Table(
+    "held_row",
+    metadata,
+    sa.Column("source", sa.String(16), primary_key=True),
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("file_name", sa.String(255), primary_key=True),
+    sa.Column("row_number", sa.Integer, primary_key=True),
+    sa.Column("reason", sa.String(32), nullable=False),
+    sa.Column("column_name", sa.String(64), nullable=True),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("raw", JsonText, nullable=False),
+    comment="One row per delivered row that could not be used, with its reason and raw values.",
+)
+
+ingest_ledger = sa.Table(
+    "ingest_ledger",
+    metadata,
+    sa.Column("load_id", sa.String(36), primary_key=True),
+    sa.Column("file_name", sa.String(255), primary_key=True),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("period", Period, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("encoding", sa.String(16), nullable=True),
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("rows_loaded", sa.Integer, nullable=False),
+    sa.Column("rows_held", sa.Integer, nullable=False),
+    sa.Column("control_total", sa.Float, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),  # loaded / unchanged / refused
+    sa.Column("message", sa.Text, nullable=True),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("read_seconds", sa.Float, nullable=True),
+    sa.Column("load_seconds", sa.Float, nullable=True),
+    sa.Index("ix_ingest_ledger_source_period", "source", "period"),
+    comment="One row per file per load attempt: what was read, loaded, held, and how it ended.",
+)
+
+# --- marts: what dashboards read ----------------------------------------------------
+
+mart_enterprise_month = sa.Table(
+    "mart_enterprise_month",
+    metadata,
+    sa.Column("credit_code", CreditCode, primary_key=True),
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=True),
+    sa.Column("region_code", RegionCode, nullable=True),
+    sa.Column("industry_code", IndustryCode, nullable=True),
+    sa.Column("above_scale", sa.Boolean, nullable=True),
+    sa.Column("key_enterprise", sa.Boolean, nullable=True),
+    sa.Column("is_registered", sa.Boolean, nullable=False),
+    sa.Column("electricity_accounts", sa.Integer, nullable=False),
+    sa.Column("electricity_kwh", sa.BigInteger, nullable=True),
+    sa.Column("electricity_kwh_prior_year", sa.BigInteger, nullable=True),
+    comment=(
+        "One row per enterprise per month: every registered enterprise valid that month "
+        "and every resolved enterprise with facts that month, as it was that month."
+    ),
+)
+
+mart_indicator_month = sa.Table(
+    "mart_indicator_month",
+    metadata,
+    sa.Column("region_code", RegionCode, primary_key=True),
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("indicator", sa.String(48), primary_key=True),
+    sa.Column("unit", sa.String(16), nullable=False),
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("value_ytd", sa.Float, nullable=True),
+    sa.Column("yoy_pct", sa.Float, nullable=True),
+    sa.Column("ytd_yoy_pct", sa.Float, nullable=True),
+    comment="One row per region (county, town, park) per month per indicator.",
+)
