@@ -7,9 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import schemas.electricity
+import schemas.indicators
 import schemas.registry
+import schemas.statistics
+import schemas.tax
 import sources.electricity
+import sources.indicators
 import sources.registry
+import sources.statistics
+import sources.tax
 from schemas.rules import Split
 from sources.extract import Extract
 
@@ -29,6 +35,9 @@ SOURCES: dict[str, SourceDef] = {
     for source in (
         SourceDef("registry", sources.registry.read, schemas.registry.validate, 0),
         SourceDef("electricity", sources.electricity.read, schemas.electricity.validate, 1),
+        SourceDef("tax", sources.tax.read, schemas.tax.validate, 1),
+        SourceDef("statistics", sources.statistics.read, schemas.statistics.validate, 1),
+        SourceDef("indicators", sources.indicators.read, schemas.indicators.validate, 1),
     )
 }
 

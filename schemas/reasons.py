@@ -29,6 +29,11 @@ REASONS: tuple[Reason, ...] = (
         "统一社会信用代码校验不通过",
         "the credit code fails a check character",
     ),
+    Reason(
+        "not_an_enterprise",
+        "非企业纳税人（个体工商户、合作社等）",
+        "the taxpayer is not an enterprise",
+    ),
     Reason("invalid_account", "户号不是10位数字", "the metering account is not 10 digits"),
     Reason(
         "unknown_region",
@@ -39,6 +44,9 @@ REASONS: tuple[Reason, ...] = (
         "unknown_industry",
         "行业代码不在GB/T 4754-2017中",
         "the industry code is not a GB/T 4754 class",
+    ),
+    Reason(
+        "total_mismatch", "税收合计不等于各税种之和", "the total differs from the sum of its parts"
     ),
     Reason("negative_value", "数值不应为负", "a value that cannot be negative is negative"),
     Reason("period_mismatch", "所属期与文件夹不符", "the row's period is not the folder's period"),

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 
 import pandera.polars as pa
 import polars as pl
 
 from schemas.control_total import check_control_total
 from schemas.credit_code import credit_code_is_valid
+from schemas.reference import industry_classes, region_code_by_name
 from schemas.rules import Rule, Split, cell, first_failure, mark_duplicates, split_rows
 from sources.extract import Extract
 from sources.parsing import is_unparsed
 from sources.text import normalise_name_expr
-from warehouse.reference import industry_rows, region_name_rows
 
 KEY = ("credit_code",)
 VERSIONED = (
@@ -54,17 +53,6 @@ class RegistryRow(pa.DataFrameModel):
     key_enterprise: bool
     cultivation_pool: bool
     row_number: int = pa.Field(ge=1)
-
-
-@cache
-def _region_codes() -> dict[str, str]:
-    names = {row["name_key"]: row["region_code"] for row in region_name_rows()}
-    return {**names, **{code: code for code in names.values()}}
-
-
-@cache
-def _industry_codes() -> frozenset[str]:
-    return frozenset(row["industry_code"] for row in industry_rows())
 
 
 def rules(headers: dict[str, str]) -> list[Rule]:
@@ -110,7 +98,7 @@ def rules(headers: dict[str, str]) -> list[Rule]:
         ),
         Rule(
             "unknown_industry",
-            ~pl.col("industry_code").is_in(list(_industry_codes())),
+            ~pl.col("industry_code").is_in(list(industry_classes())),
             headers["industry_code"],
             cell("industry_code_text", headers["industry_code"]),
         ),
@@ -127,7 +115,7 @@ def resolve_regions(rows: pl.DataFrame) -> pl.DataFrame:
     """Town or park name (current or former) or code -> 12-digit region code."""
     key = normalise_name_expr(pl.col("town"))
     return rows.with_columns(
-        region_code=key.replace_strict(_region_codes(), default=None, return_dtype=pl.String)
+        region_code=key.replace_strict(region_code_by_name(), default=None, return_dtype=pl.String)
     )
 
 

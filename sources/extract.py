@@ -85,7 +85,7 @@ def to_extract(
         encoding=table.encoding,
         rows=rows,
         control_total=table.total_row,
-        headers={spec.canonical: spec.header for spec in columns},
+        headers={spec.canonical: spec.label for spec in columns},
         preamble=table.preamble,
         control_figures=control_figures(table.total_row),
     )

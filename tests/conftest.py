@@ -112,6 +112,9 @@ def sample_landing(landing: Path) -> Path:
     for source, name in (
         ("registry", "registry_2022-03.csv"),
         ("electricity", "electricity_202203.csv"),
+        ("tax", "tax_2022-03.xlsx"),
+        ("statistics", "statistics_2022-03.xlsx"),
+        ("indicators", "indicators_2022-03.csv"),
     ):
         folder = landing / source / "2022-03"
         folder.mkdir(parents=True)

@@ -129,3 +129,131 @@ def _int(text: object) -> int | None:
         return int(str(text).replace(",", ""))
     except ValueError:
         return None
+
+
+TAX_HEADER = (
+    "纳税人识别号",
+    "纳税人名称",
+    "所属期",
+    "增值税",
+    "企业所得税",
+    "其他税收",
+    "税收合计",
+    "留抵退税额",
+    "应税销售收入",
+)
+
+
+def tax_row(
+    credit: str,
+    name: str,
+    vat: float,
+    cit: float = 0.0,
+    other: float = 0.0,
+    *,
+    period: str = "2022-03",
+    total: float | None = None,
+    refund: float = 0.0,
+    sales: float = 1_000_000.0,
+) -> list[object]:
+    """One tax row; the total is the sum of its parts unless given."""
+    total = round(vat + cit + other, 2) if total is None else total
+    return [credit, name, period, vat, cit, other, total, refund, sales]
+
+
+def write_tax_xlsx(
+    path: Path,
+    rows: Sequence[Sequence[object]],
+    *,
+    unit: str = "单位：元",
+    title: str = "濉溪县工业企业税收入库明细（2022年3月）",
+) -> Path:
+    """A tax bureau workbook: title row, unit row, header in row 3."""
+    return write_xlsx(path, [[title], [unit], list(TAX_HEADER), *rows])
+
+
+STATISTICS_GROUPS = (
+    ("工业总产值（千元）", 2),
+    ("营业收入（千元）", 2),
+    ("利润总额（千元）", 2),
+    ("从业人员平均人数（人）", 1),
+    ("综合能源消费量（吨标准煤）", 2),
+)
+
+
+def statistics_row(
+    credit: str,
+    name: str,
+    output: float,
+    output_prior: float | None,
+    *,
+    region: str = "340621100000",
+    industry: str = "3252",
+    revenue: float | None = None,
+    revenue_prior: float | None = None,
+    profit: float = 10.0,
+    profit_prior: float = 8.0,
+    employees: int = 100,
+    energy: float = 50.0,
+    energy_prior: float = 45.0,
+) -> list[object]:
+    """One statistics row in thousand yuan (千元)."""
+    return [
+        credit,
+        name,
+        industry,
+        region,
+        output,
+        output_prior,
+        output if revenue is None else revenue,
+        output_prior if revenue_prior is None else revenue_prior,
+        profit,
+        profit_prior,
+        employees,
+        energy,
+        energy_prior,
+    ]
+
+
+def write_statistics_xlsx(
+    path: Path,
+    rows: Sequence[Sequence[object]],
+    *,
+    months: str = "2022年1-3月",
+    two_row_header: bool = True,
+    unit: str | None = None,
+) -> Path:
+    """A 联网直报 workbook: title, two-row merged header (or a one-row one), data, a note."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Sheet")
+    sheet.merge_range(0, 0, 0, 13, f"濉溪县规模以上工业企业主要经济指标（{months}）")
+    top = 1
+    if unit is not None:
+        sheet.write(1, 0, unit)
+        top = 2
+    for c, text in enumerate(("统一社会信用代码", "单位详细名称", "行业代码", "区划代码")):
+        if two_row_header:
+            sheet.merge_range(top, c, top + 1, c, text)
+        else:
+            sheet.write(top, c, text)
+    column = 4
+    for group, width in STATISTICS_GROUPS:
+        if not two_row_header:
+            for i in range(width):
+                sheet.write(top, column + i, group if i == 0 else f"{group}上年同期")
+        elif width == 1:
+            sheet.merge_range(top, column, top + 1, column, group)
+        else:
+            sheet.merge_range(top, column, top, column + 1, group)
+            sheet.write(top + 1, column, "本年累计")
+            sheet.write(top + 1, column + 1, "上年同期")
+        column += width
+    first = top + (2 if two_row_header else 1)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                sheet.write(first + r, c, value)
+    sheet.write(first + len(rows) + 1, 0, "注：本表数据来源于联网直报平台，金额单位为千元。")
+    workbook.close()
+    return path

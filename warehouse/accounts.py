@@ -44,4 +44,4 @@ def map_account(engine: sa.Engine, account_no: str, credit_code: str) -> None:
         ).scalar()
         if first is not None:
             resolve_electricity(connection, first)
-            rebuild_marts(connection, first)
+            rebuild_marts(connection, "electricity", first)

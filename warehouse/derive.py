@@ -2,6 +2,7 @@
 
 - ``dim_enterprise``: versions from the register snapshots (gaps and islands).
 - ``fact_electricity``: each account-month with its resolved enterprise.
+- ``fact_tax``, ``fact_statistics``: enterprise facts, marked registered or not.
 """
 
 from __future__ import annotations
@@ -105,3 +106,104 @@ def resolve_electricity(connection: sa.Connection, from_period: str) -> None:
         {"from_period": from_period},
     )
     connection.execute(sa.text(RESOLVE_ELECTRICITY), {"from_period": from_period})
+
+
+_REGISTERED = "EXISTS (SELECT 1 FROM dim_enterprise AS e WHERE e.credit_code = s.credit_code)"
+_TAX = "vat_yuan, cit_yuan, other_tax_yuan, total_tax_yuan, vat_refund_yuan, taxable_sales_yuan"
+_STATISTICS = (
+    "name, industry_code, region_code, output_ytd_yuan, output_prior_ytd_yuan, "
+    "revenue_ytd_yuan, revenue_prior_ytd_yuan, profit_ytd_yuan, profit_prior_ytd_yuan, "
+    "employees, energy_ytd_tce, energy_prior_ytd_tce"
+)
+ENTERPRISE_FACTS = {
+    "fact_tax": ("stg_tax", f"taxpayer_name, {_TAX}"),
+    "fact_statistics": ("stg_statistics", _STATISTICS),
+}
+
+
+def refresh_enterprise_facts(connection: sa.Connection, fact: str, from_period: str) -> None:
+    """Rebuild an enterprise fact table from its staging, from ``from_period`` on."""
+    staging, columns = ENTERPRISE_FACTS[fact]
+    parameters = {"from_period": from_period}
+    connection.execute(sa.text(f"DELETE FROM {fact} WHERE period >= :from_period"), parameters)
+    connection.execute(
+        sa.text(
+            f"INSERT INTO {fact} (period, credit_code, is_registered, {columns}) "
+            f"SELECT period, credit_code, {_REGISTERED}, {columns} FROM {staging} AS s "
+            "WHERE period >= :from_period"
+        ),
+        parameters,
+    )
+
+
+_UNIQUE_NAMES = """
+SELECT name_key, MIN(credit_code) AS credit_code FROM dim_enterprise
+GROUP BY name_key HAVING COUNT(DISTINCT credit_code) = 1"""
+
+# The first period of any fact that names an enterprise whose registration changed, or
+# an account whose name now matches differently: the register's reach into the past.
+_FIRST_AFFECTED = """
+WITH codes AS (
+    SELECT credit_code FROM dim_enterprise
+     WHERE credit_code NOT IN (SELECT credit_code FROM prev_registered)
+    UNION
+    SELECT credit_code FROM prev_registered
+     WHERE credit_code NOT IN (SELECT credit_code FROM dim_enterprise)
+),
+names AS (
+    SELECT c.name_key FROM current_names AS c
+    LEFT JOIN prev_names AS p ON p.name_key = c.name_key
+    WHERE p.credit_code IS NULL OR p.credit_code <> c.credit_code
+    UNION
+    SELECT p.name_key FROM prev_names AS p
+    LEFT JOIN current_names AS c ON c.name_key = p.name_key
+    WHERE c.credit_code IS NULL OR c.credit_code <> p.credit_code
+)
+SELECT MIN(period) FROM (
+    SELECT MIN(period) AS period FROM stg_electricity
+     WHERE credit_code IN (SELECT credit_code FROM codes)
+        OR name_key IN (SELECT name_key FROM names)
+    UNION ALL
+    SELECT MIN(period) FROM fact_electricity WHERE credit_code IN (SELECT credit_code FROM codes)
+    UNION ALL
+    SELECT MIN(period) FROM stg_tax WHERE credit_code IN (SELECT credit_code FROM codes)
+    UNION ALL
+    SELECT MIN(period) FROM stg_statistics WHERE credit_code IN (SELECT credit_code FROM codes)
+) AS firsts
+"""
+
+
+def _refresh_register(connection: sa.Connection, period: str) -> str:
+    """Rebuild enterprise versions; return the first period whose facts may have changed.
+
+    A snapshot decides the versions in force from its own period on. It reaches
+    further back only through who is registered at all and which names match an
+    account, and only for the facts that name those enterprises or accounts.
+    """
+    run = connection.exec_driver_sql
+    run("CREATE TEMPORARY TABLE prev_registered AS SELECT DISTINCT credit_code FROM dim_enterprise")
+    run(f"CREATE TEMPORARY TABLE prev_names AS {_UNIQUE_NAMES}")
+    rebuild_dim_enterprise(connection)
+    run(f"CREATE TEMPORARY TABLE current_names AS {_UNIQUE_NAMES}")
+    first = connection.execute(sa.text(_FIRST_AFFECTED)).scalar()
+    for table in ("prev_registered", "prev_names", "current_names"):
+        run(f"DROP TABLE {table}")
+    return min(period, first) if first else period
+
+
+def refresh_after_load(connection: sa.Connection, source: str, period: str) -> str:
+    """Rebuild the facts that depend on a replaced source-period; return the first period
+    whose marts must be rebuilt."""
+    if source == "registry":
+        start = _refresh_register(connection, period)
+        resolve_electricity(connection, start)
+        for fact in ENTERPRISE_FACTS:
+            refresh_enterprise_facts(connection, fact, start)
+        return start
+    if source == "electricity":
+        resolve_electricity(connection, period)
+    elif source == "tax":
+        refresh_enterprise_facts(connection, "fact_tax", period)
+    elif source == "statistics":
+        refresh_enterprise_facts(connection, "fact_statistics", period)
+    return period

@@ -18,12 +18,26 @@ import sqlalchemy as sa
 
 from schemas.rules import Split
 from warehouse.bulk import bulk_insert
-from warehouse.derive import rebuild_dim_enterprise, resolve_electricity
+from warehouse.derive import refresh_after_load
 from warehouse.engine import is_postgresql
 from warehouse.marts import rebuild_marts
-from warehouse.tables import held_row, ingest_ledger, stg_electricity, stg_registry
+from warehouse.tables import (
+    held_row,
+    ingest_ledger,
+    stg_electricity,
+    stg_published_indicator,
+    stg_registry,
+    stg_statistics,
+    stg_tax,
+)
 
-STAGING: Mapping[str, sa.Table] = {"registry": stg_registry, "electricity": stg_electricity}
+STAGING: Mapping[str, sa.Table] = {
+    "registry": stg_registry,
+    "electricity": stg_electricity,
+    "tax": stg_tax,
+    "statistics": stg_statistics,
+    "indicators": stg_published_indicator,
+}
 
 
 @dataclass(frozen=True)
@@ -117,20 +131,6 @@ def _counts(split: Split, file_name: str) -> tuple[int, int]:
     return loaded, held
 
 
-def _refresh(connection: sa.Connection, source: str, period: str) -> None:
-    """Rebuild what depends on the replaced staging rows, from the first affected period."""
-    if source == "registry":
-        rebuild_dim_enterprise(connection)
-        # A new registered name may resolve accounts in any month: re-resolve them all.
-        start = connection.execute(sa.text("SELECT MIN(period) FROM stg_electricity")).scalar()
-        resolve_electricity(connection, start or period)
-        start = min(filter(None, (start, period)))
-    else:
-        resolve_electricity(connection, period)
-        start = period
-    rebuild_marts(connection, start)
-
-
 def _unresolved(connection: sa.Connection, source: str, period: str) -> dict[str, int]:
     if source != "electricity":
         return {}
@@ -217,7 +217,7 @@ def load_period(
             held_row,
             split.held.with_columns(source=pl.lit(source), period=pl.lit(period)),
         )
-        _refresh(connection, source, period)
+        rebuild_marts(connection, source, refresh_after_load(connection, source, period))
         unresolved = _unresolved(connection, source, period)
         outcomes = [
             FileOutcome(

@@ -116,6 +116,66 @@ stg_electricity = sa.Table(
     comment="One row per metering account per month, as delivered by the utility.",
 )
 
+stg_tax = sa.Table(
+    "stg_tax",
+    metadata,
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("credit_code", CreditCode, primary_key=True),
+    sa.Column("taxpayer_name", sa.String(200), nullable=True),
+    sa.Column("name_key", sa.String(200), nullable=True),
+    sa.Column("vat_yuan", sa.Float, nullable=True),
+    sa.Column("cit_yuan", sa.Float, nullable=True),
+    sa.Column("other_tax_yuan", sa.Float, nullable=True),
+    sa.Column("total_tax_yuan", sa.Float, nullable=True),
+    sa.Column("vat_refund_yuan", sa.Float, nullable=True),
+    sa.Column("taxable_sales_yuan", sa.Float, nullable=True),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("row_number", sa.Integer, nullable=False),
+    comment="One row per enterprise taxpayer per month, in yuan, as delivered by the tax bureau.",
+)
+
+stg_statistics = sa.Table(
+    "stg_statistics",
+    metadata,
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("credit_code", CreditCode, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=True),
+    sa.Column("name_key", sa.String(200), nullable=True),
+    sa.Column("industry_code", IndustryCode, nullable=True),
+    sa.Column("region_code", RegionCode, nullable=True),
+    sa.Column("output_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("output_prior_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("revenue_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("revenue_prior_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("profit_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("profit_prior_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("employees", sa.Float, nullable=True),
+    sa.Column("energy_ytd_tce", sa.Float, nullable=True),
+    sa.Column("energy_prior_ytd_tce", sa.Float, nullable=True),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("row_number", sa.Integer, nullable=False),
+    comment=(
+        "One row per above-scale enterprise per period: year-to-date figures and the "
+        "same-scope prior-year figures as reported, money in yuan."
+    ),
+)
+
+stg_published_indicator = sa.Table(
+    "stg_published_indicator",
+    metadata,
+    sa.Column("region_code", RegionCode, primary_key=True),
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("unit", sa.String(16), nullable=True),
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("value_ytd", sa.Float, nullable=True),
+    sa.Column("yoy_pct", sa.Float, nullable=True),
+    sa.Column("ytd_yoy_pct", sa.Float, nullable=True),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("row_number", sa.Integer, nullable=False),
+    comment="One row per published headline indicator per month, as released.",
+)
+
 # --- dimensions and facts derived from staging --------------------------------------
 
 dim_enterprise = sa.Table(
@@ -174,6 +234,48 @@ fact_electricity = sa.Table(
     ),
 )
 
+fact_tax = sa.Table(
+    "fact_tax",
+    metadata,
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("credit_code", CreditCode, primary_key=True),
+    sa.Column("is_registered", sa.Boolean, nullable=False),
+    sa.Column("taxpayer_name", sa.String(200), nullable=True),
+    sa.Column("vat_yuan", sa.Float, nullable=True),
+    sa.Column("cit_yuan", sa.Float, nullable=True),
+    sa.Column("other_tax_yuan", sa.Float, nullable=True),
+    sa.Column("total_tax_yuan", sa.Float, nullable=True),
+    sa.Column("vat_refund_yuan", sa.Float, nullable=True),
+    sa.Column("taxable_sales_yuan", sa.Float, nullable=True),
+    sa.Index("ix_fact_tax_credit_code_period", "credit_code", "period"),
+    comment="One row per enterprise per month: taxes paid into the treasury, in yuan.",
+)
+
+fact_statistics = sa.Table(
+    "fact_statistics",
+    metadata,
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("credit_code", CreditCode, primary_key=True),
+    sa.Column("is_registered", sa.Boolean, nullable=False),
+    sa.Column("name", sa.String(200), nullable=True),
+    sa.Column("industry_code", IndustryCode, nullable=True),
+    sa.Column("region_code", RegionCode, nullable=True),  # 区划代码 as reported
+    sa.Column("output_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("output_prior_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("revenue_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("revenue_prior_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("profit_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("profit_prior_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("employees", sa.Float, nullable=True),
+    sa.Column("energy_ytd_tce", sa.Float, nullable=True),
+    sa.Column("energy_prior_ytd_tce", sa.Float, nullable=True),
+    sa.Index("ix_fact_statistics_credit_code_period", "credit_code", "period"),
+    comment=(
+        "One row per above-scale enterprise per period: year-to-date figures in yuan "
+        "and the same-scope prior-year figures as reported."
+    ),
+)
+
 # --- bookkeeping --------------------------------------------------------------------
 
 held_row = sa.Table(
@@ -229,6 +331,21 @@ mart_enterprise_month = sa.Table(
     sa.Column("electricity_accounts", sa.Integer, nullable=False),
     sa.Column("electricity_kwh", sa.BigInteger, nullable=True),
     sa.Column("electricity_kwh_prior_year", sa.BigInteger, nullable=True),
+    sa.Column("vat_yuan", sa.Float, nullable=True),
+    sa.Column("cit_yuan", sa.Float, nullable=True),
+    sa.Column("other_tax_yuan", sa.Float, nullable=True),
+    sa.Column("total_tax_yuan", sa.Float, nullable=True),
+    sa.Column("vat_refund_yuan", sa.Float, nullable=True),
+    sa.Column("taxable_sales_yuan", sa.Float, nullable=True),
+    sa.Column("output_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("output_prior_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("revenue_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("revenue_prior_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("profit_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("profit_prior_ytd_yuan", sa.Float, nullable=True),
+    sa.Column("employees", sa.Float, nullable=True),
+    sa.Column("energy_ytd_tce", sa.Float, nullable=True),
+    sa.Column("energy_prior_ytd_tce", sa.Float, nullable=True),
     comment=(
         "One row per enterprise per month: every registered enterprise valid that month "
         "and every resolved enterprise with facts that month, as it was that month."
@@ -247,4 +364,21 @@ mart_indicator_month = sa.Table(
     sa.Column("yoy_pct", sa.Float, nullable=True),
     sa.Column("ytd_yoy_pct", sa.Float, nullable=True),
     comment="One row per region (county, town, park) per month per indicator.",
+)
+
+mart_published_indicator = sa.Table(
+    "mart_published_indicator",
+    metadata,
+    sa.Column("region_code", RegionCode, primary_key=True),
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("unit", sa.String(16), nullable=True),
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("value_ytd", sa.Float, nullable=True),
+    sa.Column("yoy_pct", sa.Float, nullable=True),
+    sa.Column("ytd_yoy_pct", sa.Float, nullable=True),
+    comment=(
+        "One row per published headline indicator per region per month, as the statistics "
+        "bureau released it (value added growth at comparable prices comes only from here)."
+    ),
 )

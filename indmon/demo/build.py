@@ -1,8 +1,8 @@
 """Build the demo county from a seed: enterprises, their dynamics, accounts and rosters.
 
 All randomness comes from one ``random.Random`` stream named after the seed, drawn in a
-fixed order; a later extension should draw from its own stream (``f"{seed}:tax"`` …) so
-that adding a source never changes the files of the others.
+fixed order; a later extension draws from its own stream (``f"{seed}:economics"``,
+``f"{seed}:tax"`` …) so that adding a source never changes the files of the others.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from indmon.demo.model import (
     County,
     Enterprise,
     Event,
+    draw_economics,
 )
 from indmon.demo.naming import (
     BRANCH_SUFFIXES,
@@ -81,6 +82,7 @@ def build_county(seed: int, timeline: Timeline, reference: Reference) -> County:
     for index, name in enumerate(UNREGISTERED_NAMES):
         county.enterprises.append(_unregistered(rng, timeline, name, index, numbers))
     _rosters(county)
+    draw_economics(seed, county.enterprises, timeline.months)
     return county
 
 

@@ -7,16 +7,20 @@ from pathlib import Path
 
 from indmon.demo.build import build_county
 from indmon.demo.electricity import write_electricity
+from indmon.demo.indicators import write_indicators
 from indmon.demo.manifest import DemoEvent, DemoManifest, SourceOutput
 from indmon.demo.model import County
 from indmon.demo.periods import Timeline
 from indmon.demo.reference import load_reference
 from indmon.demo.registry import write_registry
+from indmon.demo.statistics import write_statistics
+from indmon.demo.tax import write_tax
 
-#: One writer per source, each drawing from its own random stream; add tax, statistics,
-#: indicators and projects here as they come.
+#: One writer per source, each drawing from its own random stream (``f"{seed}:<source>…"``),
+#: so adding one never changes the others' files; add projects here when it comes.
 Writer = Callable[[Path, County, int], SourceOutput]
-WRITERS: tuple[Writer, ...] = (write_registry, write_electricity)
+WRITERS: tuple[Writer, ...] = (write_registry, write_electricity, write_tax, write_statistics,
+                               write_indicators)
 
 
 def generate_demo(landing_dir: Path, *, seed: int = 20220, start: str = "2021-01",
@@ -26,8 +30,9 @@ def generate_demo(landing_dir: Path, *, seed: int = 20220, start: str = "2021-01
     The tree is ``<landing>/<source>/<YYYY-MM>/<file>`` plus ``demo_manifest.json`` at the
     top. The same seed writes byte-identical files; the returned manifest lists every
     injected fault with the row a person would see it on. ``start`` and ``months`` shape
-    the county too (stops sit at the end, faults at fixed month offsets 3-19), so another
-    ``months`` is another county, and a run shorter than 20 months has fewer faults.
+    the county too (stops sit at the end, faults at fixed month offsets 3-20), so another
+    ``months`` is another county, and a run shorter than 21 months has fewer faults.
+    Statistics files start in February (the ``1-2月`` file); a January has none.
     """
     landing_dir = Path(landing_dir)
     landing_dir.mkdir(parents=True, exist_ok=True)

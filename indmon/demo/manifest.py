@@ -36,13 +36,21 @@ class InjectedFault:
 
 @dataclass(frozen=True)
 class DemoFile:
-    """One written file: its data rows (without header and 合计) and control total if any."""
+    """One written file: its data rows (without header and 合计) and control total if any.
+
+    ``kept_rows`` counts the rows a person keeps (every data row but the injected bad
+    ones, the second of an exact duplicate, both rows of a conflicting duplicate and the
+    taxpayers that are not enterprises); ``kept_total`` is, as an exact decimal, the sum
+    over those rows of 税收合计 in yuan (tax) or of 工业总产值 本年累计 in 千元 (statistics).
+    """
 
     source: str
     period: str
     file_name: str
     data_rows: int
     control_total_kwh: int | None = None
+    kept_rows: int | None = None
+    kept_total: str | None = None
 
     @property
     def relative_path(self) -> str:

@@ -15,16 +15,21 @@ SAMPLE_PRIOR = [3642193, 2645107, 3233943, 3621884, 430129, 2661043, 523936, 963
 
 def test_samples_load_with_the_total_reconciled(engine: sa.Engine, sample_landing: Path) -> None:
     loads = load_month(engine, sample_landing, "2022-03")
-    assert {s: load.status for s, load in loads.items()} == {
-        "registry": "loaded",
-        "electricity": "loaded",
-    }
+    assert {s: load.status for s, load in loads.items()} == dict.fromkeys(
+        ("registry", "electricity", "tax", "statistics", "indicators"), "loaded"
+    )
     ledger = rows(
         engine,
         "SELECT source, rows_read, rows_loaded, rows_held, control_total, "
         "encoding FROM ingest_ledger ORDER BY source",
     )
-    assert [tuple(r[:4]) for r in ledger] == [("electricity", 8, 8, 0), ("registry", 6, 6, 0)]
+    assert [tuple(r[:4]) for r in ledger] == [
+        ("electricity", 8, 8, 0),
+        ("indicators", 5, 5, 0),
+        ("registry", 6, 6, 0),
+        ("statistics", 5, 5, 0),
+        ("tax", 6, 6, 0),
+    ]
     assert ledger[0].control_total == sum(SAMPLE_KWH) == 17962781
     assert ledger[0].encoding in {"gbk", "gb18030"}
     assert scalar(engine, "SELECT COUNT(*) FROM held_row") == 0
@@ -103,6 +108,12 @@ def test_enterprise_month_mart(engine: sa.Engine, sample_landing: Path) -> None:
     )
     assert [tuple(r) for r in hongda] == [(2663952, 1)]
     assert scalar(engine, "SELECT COUNT(*) FROM mart_enterprise_month") == 6
+    linhuan = rows(
+        engine, "SELECT * FROM mart_enterprise_month WHERE credit_code = '91340621MA3HCLE85T'"
+    )[0]
+    assert (linhuan.vat_yuan, linhuan.total_tax_yuan) == (-8334.55, 112620.48)
+    assert (linhuan.output_ytd_yuan, linhuan.output_prior_ytd_yuan) == (12_578_000, 10_190_000)
+    assert (linhuan.profit_ytd_yuan, linhuan.employees) == (-356_000, 993)
 
 
 def test_running_the_same_files_again_changes_nothing(
@@ -119,4 +130,40 @@ def test_running_the_same_files_again_changes_nothing(
     statuses = rows(
         engine, "SELECT status, COUNT(*) FROM ingest_ledger GROUP BY status ORDER BY status"
     )
-    assert [tuple(r) for r in statuses] == [("loaded", 4), ("unchanged", 2)]
+    assert [tuple(r) for r in statuses] == [("loaded", 10), ("unchanged", 5)]
+
+
+def test_tax_statistics_and_published_indicators(engine: sa.Engine, sample_landing: Path) -> None:
+    load_month(engine, sample_landing, "2022-03")
+    county = {
+        r.indicator: r
+        for r in rows(
+            engine,
+            "SELECT * FROM mart_indicator_month WHERE period = '2022-03' "
+            "AND region_code = '340621000000'",
+        )
+    }
+    vat = [863414.7, 383509.68, 602756.32, 846303.9, 814611.15, -8334.55]
+    total = [1202567.06, 669801.78, 777640.07, 1058930.09, 1128392.61, 112620.48]
+    assert county["vat_yuan"].value == pytest.approx(sum(vat))
+    assert county["total_tax_yuan"].value == pytest.approx(sum(total))
+    assert county["vat_refund_yuan"].value == pytest.approx(1340632.83)
+    assert county["total_tax_yuan"].yoy_pct is None  # 2021-03 is not loaded
+    output = [368435, 161505, 164491, 14951, 12578]
+    output_prior = [359496, 174451, 134194, 15459, 10190]
+    gross = county["gross_output_yuan"]
+    assert gross.value_ytd == pytest.approx(1000 * sum(output))
+    assert gross.ytd_yoy_pct == pytest.approx(100 * (sum(output) / sum(output_prior) - 1))
+    assert gross.value is None  # the single month needs 2022-02
+    assert county["above_scale_count"].value == 5
+    assert county["new_above_scale_count"].value_ytd is None  # 2021 is not loaded
+    assert county["per_mu_tax_yuan"].value_ytd is None  # January and February tax missing
+    published = {r.name: r for r in rows(engine, "SELECT * FROM mart_published_indicator")}
+    assert len(published) == 5
+    assert (
+        published["规模以上工业增加值"].yoy_pct,
+        published["规模以上工业增加值"].ytd_yoy_pct,
+    ) == (9.8, 10.6)
+    assert published["工业投资"].value_ytd == 352100 and published["工业投资"].unit == "万元"
+    catalogue = {r.indicator for r in rows(engine, "SELECT indicator FROM dim_indicator")}
+    assert set(county) <= catalogue

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 14:11:57.641845
+Create Date: 2026-11-26 14:55:39.863562
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def upgrade() -> None:
         sa.Column("definition", sa.Text(), nullable=False),
         sa.Column("source", sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint("indicator", name=op.f("pk_dim_indicator")),
-        comment="One row per indicator code in mart_indicator_month: the catalogue dashboards label with.",
+        comment="One row per indicator code: the catalogue dashboards label marts with.",
     )
     op.create_table(
         "dim_industry",
@@ -79,6 +79,51 @@ def upgrade() -> None:
     with op.batch_alter_table("fact_electricity", schema=None) as batch_op:
         batch_op.create_index(
             "ix_fact_electricity_credit_code_period", ["credit_code", "period"], unique=False
+        )
+
+    op.create_table(
+        "fact_statistics",
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("credit_code", sa.String(length=18), nullable=False),
+        sa.Column("is_registered", sa.Boolean(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=True),
+        sa.Column("industry_code", sa.String(length=4), nullable=True),
+        sa.Column("region_code", sa.String(length=12), nullable=True),
+        sa.Column("output_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("output_prior_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("revenue_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("revenue_prior_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("profit_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("profit_prior_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("employees", sa.Float(), nullable=True),
+        sa.Column("energy_ytd_tce", sa.Float(), nullable=True),
+        sa.Column("energy_prior_ytd_tce", sa.Float(), nullable=True),
+        sa.PrimaryKeyConstraint("period", "credit_code", name=op.f("pk_fact_statistics")),
+        comment="One row per above-scale enterprise per period: year-to-date figures in yuan and the same-scope prior-year figures as reported.",
+    )
+    with op.batch_alter_table("fact_statistics", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_fact_statistics_credit_code_period", ["credit_code", "period"], unique=False
+        )
+
+    op.create_table(
+        "fact_tax",
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("credit_code", sa.String(length=18), nullable=False),
+        sa.Column("is_registered", sa.Boolean(), nullable=False),
+        sa.Column("taxpayer_name", sa.String(length=200), nullable=True),
+        sa.Column("vat_yuan", sa.Float(), nullable=True),
+        sa.Column("cit_yuan", sa.Float(), nullable=True),
+        sa.Column("other_tax_yuan", sa.Float(), nullable=True),
+        sa.Column("total_tax_yuan", sa.Float(), nullable=True),
+        sa.Column("vat_refund_yuan", sa.Float(), nullable=True),
+        sa.Column("taxable_sales_yuan", sa.Float(), nullable=True),
+        sa.PrimaryKeyConstraint("period", "credit_code", name=op.f("pk_fact_tax")),
+        comment="One row per enterprise per month: taxes paid into the treasury, in yuan.",
+    )
+    with op.batch_alter_table("fact_tax", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_fact_tax_credit_code_period", ["credit_code", "period"], unique=False
         )
 
     op.create_table(
@@ -137,6 +182,21 @@ def upgrade() -> None:
         sa.Column("electricity_accounts", sa.Integer(), nullable=False),
         sa.Column("electricity_kwh", sa.BigInteger(), nullable=True),
         sa.Column("electricity_kwh_prior_year", sa.BigInteger(), nullable=True),
+        sa.Column("vat_yuan", sa.Float(), nullable=True),
+        sa.Column("cit_yuan", sa.Float(), nullable=True),
+        sa.Column("other_tax_yuan", sa.Float(), nullable=True),
+        sa.Column("total_tax_yuan", sa.Float(), nullable=True),
+        sa.Column("vat_refund_yuan", sa.Float(), nullable=True),
+        sa.Column("taxable_sales_yuan", sa.Float(), nullable=True),
+        sa.Column("output_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("output_prior_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("revenue_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("revenue_prior_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("profit_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("profit_prior_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("employees", sa.Float(), nullable=True),
+        sa.Column("energy_ytd_tce", sa.Float(), nullable=True),
+        sa.Column("energy_prior_ytd_tce", sa.Float(), nullable=True),
         sa.PrimaryKeyConstraint("credit_code", "period", name=op.f("pk_mart_enterprise_month")),
         comment="One row per enterprise per month: every registered enterprise valid that month and every resolved enterprise with facts that month, as it was that month.",
     )
@@ -154,6 +214,21 @@ def upgrade() -> None:
             "region_code", "period", "indicator", name=op.f("pk_mart_indicator_month")
         ),
         comment="One row per region (county, town, park) per month per indicator.",
+    )
+    op.create_table(
+        "mart_published_indicator",
+        sa.Column("region_code", sa.String(length=12), nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("unit", sa.String(length=16), nullable=True),
+        sa.Column("value", sa.Float(), nullable=True),
+        sa.Column("value_ytd", sa.Float(), nullable=True),
+        sa.Column("yoy_pct", sa.Float(), nullable=True),
+        sa.Column("ytd_yoy_pct", sa.Float(), nullable=True),
+        sa.PrimaryKeyConstraint(
+            "region_code", "period", "name", name=op.f("pk_mart_published_indicator")
+        ),
+        comment="One row per published headline indicator per region per month, as the statistics bureau released it (value added growth at comparable prices comes only from here).",
     )
     op.create_table(
         "stg_electricity",
@@ -177,6 +252,23 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "stg_published_indicator",
+        sa.Column("region_code", sa.String(length=12), nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("unit", sa.String(length=16), nullable=True),
+        sa.Column("value", sa.Float(), nullable=True),
+        sa.Column("value_ytd", sa.Float(), nullable=True),
+        sa.Column("yoy_pct", sa.Float(), nullable=True),
+        sa.Column("ytd_yoy_pct", sa.Float(), nullable=True),
+        sa.Column("file_name", sa.String(length=255), nullable=False),
+        sa.Column("row_number", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "region_code", "period", "name", name=op.f("pk_stg_published_indicator")
+        ),
+        comment="One row per published headline indicator per month, as released.",
+    )
+    op.create_table(
         "stg_registry",
         sa.Column("period", sa.String(length=7), nullable=False),
         sa.Column("credit_code", sa.String(length=18), nullable=False),
@@ -197,6 +289,45 @@ def upgrade() -> None:
         sa.Column("row_number", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("period", "credit_code", name=op.f("pk_stg_registry")),
         comment="One row per enterprise per register snapshot (period).",
+    )
+    op.create_table(
+        "stg_statistics",
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("credit_code", sa.String(length=18), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=True),
+        sa.Column("name_key", sa.String(length=200), nullable=True),
+        sa.Column("industry_code", sa.String(length=4), nullable=True),
+        sa.Column("region_code", sa.String(length=12), nullable=True),
+        sa.Column("output_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("output_prior_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("revenue_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("revenue_prior_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("profit_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("profit_prior_ytd_yuan", sa.Float(), nullable=True),
+        sa.Column("employees", sa.Float(), nullable=True),
+        sa.Column("energy_ytd_tce", sa.Float(), nullable=True),
+        sa.Column("energy_prior_ytd_tce", sa.Float(), nullable=True),
+        sa.Column("file_name", sa.String(length=255), nullable=False),
+        sa.Column("row_number", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("period", "credit_code", name=op.f("pk_stg_statistics")),
+        comment="One row per above-scale enterprise per period: year-to-date figures and the same-scope prior-year figures as reported, money in yuan.",
+    )
+    op.create_table(
+        "stg_tax",
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("credit_code", sa.String(length=18), nullable=False),
+        sa.Column("taxpayer_name", sa.String(length=200), nullable=True),
+        sa.Column("name_key", sa.String(length=200), nullable=True),
+        sa.Column("vat_yuan", sa.Float(), nullable=True),
+        sa.Column("cit_yuan", sa.Float(), nullable=True),
+        sa.Column("other_tax_yuan", sa.Float(), nullable=True),
+        sa.Column("total_tax_yuan", sa.Float(), nullable=True),
+        sa.Column("vat_refund_yuan", sa.Float(), nullable=True),
+        sa.Column("taxable_sales_yuan", sa.Float(), nullable=True),
+        sa.Column("file_name", sa.String(length=255), nullable=False),
+        sa.Column("row_number", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("period", "credit_code", name=op.f("pk_stg_tax")),
+        comment="One row per enterprise taxpayer per month, in yuan, as delivered by the tax bureau.",
     )
     op.create_table(
         "dim_enterprise",
@@ -255,11 +386,15 @@ def downgrade() -> None:
         batch_op.drop_index("ix_dim_enterprise_name_key")
 
     op.drop_table("dim_enterprise")
+    op.drop_table("stg_tax")
+    op.drop_table("stg_statistics")
     op.drop_table("stg_registry")
+    op.drop_table("stg_published_indicator")
     with op.batch_alter_table("stg_electricity", schema=None) as batch_op:
         batch_op.drop_index("ix_stg_electricity_account_period")
 
     op.drop_table("stg_electricity")
+    op.drop_table("mart_published_indicator")
     op.drop_table("mart_indicator_month")
     op.drop_table("mart_enterprise_month")
     with op.batch_alter_table("ingest_ledger", schema=None) as batch_op:
@@ -267,6 +402,14 @@ def downgrade() -> None:
 
     op.drop_table("ingest_ledger")
     op.drop_table("held_row")
+    with op.batch_alter_table("fact_tax", schema=None) as batch_op:
+        batch_op.drop_index("ix_fact_tax_credit_code_period")
+
+    op.drop_table("fact_tax")
+    with op.batch_alter_table("fact_statistics", schema=None) as batch_op:
+        batch_op.drop_index("ix_fact_statistics_credit_code_period")
+
+    op.drop_table("fact_statistics")
     with op.batch_alter_table("fact_electricity", schema=None) as batch_op:
         batch_op.drop_index("ix_fact_electricity_credit_code_period")
 

@@ -1,0 +1,213 @@
+"""Tax and statistics facts and the indicators computed from them, checked by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.files import (
+    code,
+    registry_row,
+    statistics_row,
+    tax_row,
+    write_registry_csv,
+    write_statistics_xlsx,
+    write_tax_xlsx,
+)
+from tests.warehouse.helpers import load_month, rows
+
+A, B, C = code(1), code(2), code(3)
+COUNTY, HANCUN, LIUQIAO = "340621000000", "340621101000", "340621102000"
+
+
+def _month_name(period: str) -> str:
+    year, month = period.split("-")
+    return f"{year}年{int(month)}月"
+
+
+def tax(landing: Path, period: str, *rows_: list[object]) -> None:
+    write_tax_xlsx(
+        landing / "tax" / period / "税收.xlsx",
+        list(rows_),
+        title=f"濉溪县工业企业税收入库明细（{_month_name(period)}）",
+    )
+
+
+def stats(landing: Path, period: str, *rows_: list[object]) -> None:
+    year, month = period.split("-")
+    write_statistics_xlsx(
+        landing / "statistics" / period / "规上.xlsx",
+        list(rows_),
+        months=f"{year}年1-{int(month)}月",
+    )
+
+
+def register(landing: Path, period: str, *rows_: list[object]) -> None:
+    write_registry_csv(landing / "registry" / period / "名录.csv", list(rows_))
+
+
+def indicator(engine: sa.Engine, code_: str, period: str, region: str = COUNTY) -> sa.Row:
+    return rows(
+        engine,
+        "SELECT * FROM mart_indicator_month WHERE indicator = :i AND "
+        "period = :p AND region_code = :r",
+        i=code_,
+        p=period,
+        r=region,
+    )[0]
+
+
+def load(engine: sa.Engine, landing: Path, *periods: str) -> None:
+    for period in periods:
+        load_month(engine, landing, period)
+
+
+def test_tax_growth_is_against_last_year_as_loaded(engine: sa.Engine, landing: Path) -> None:
+    register(
+        landing, "2021-01", registry_row(A, "甲公司", "韩村镇"), registry_row(B, "乙公司", "刘桥镇")
+    )
+    for period, a, b in (
+        ("2021-01", 100.0, 50.0),
+        ("2021-02", 80.0, 40.0),
+        ("2022-01", 130.0, 70.0),
+        ("2022-02", 90.0, 30.0),
+    ):
+        tax(
+            landing,
+            period,
+            tax_row(A, "甲公司", a, period=period),
+            tax_row(B, "乙公司", b, period=period),
+        )
+    load(engine, landing, "2021-01", "2021-02", "2022-01", "2022-02")
+    february = indicator(engine, "vat_yuan", "2022-02")
+    assert february.value == 120.0 and february.value_ytd == 320.0
+    assert february.yoy_pct == pytest.approx(100 * (120 / 120 - 1))
+    assert february.ytd_yoy_pct == pytest.approx(100 * (320 / 270 - 1))
+    town = indicator(engine, "vat_yuan", "2022-01", HANCUN)
+    assert (town.value, town.yoy_pct) == (130.0, pytest.approx(30.0))
+    assert indicator(engine, "vat_yuan", "2021-02").yoy_pct is None  # 2020 not loaded
+
+
+def test_statistics_month_is_the_difference_of_cumulative_figures(
+    engine: sa.Engine, landing: Path
+) -> None:
+    register(
+        landing, "2022-02", registry_row(A, "甲公司", "韩村镇"), registry_row(B, "乙公司", "刘桥镇")
+    )
+    stats(
+        landing,
+        "2022-02",
+        statistics_row(A, "甲公司", 200, 180),
+        statistics_row(B, "乙公司", 100, None),
+    )
+    stats(
+        landing,
+        "2022-03",
+        statistics_row(A, "甲公司", 320, 300),
+        statistics_row(B, "乙公司", 150, 100),
+    )
+    load(engine, landing, "2022-02", "2022-03")
+    february, march = (indicator(engine, "gross_output_yuan", p) for p in ("2022-02", "2022-03"))
+    assert (february.value, february.value_ytd) == (None, 300_000)
+    # B has no 上年同期 in February: left out of both sides of the ratio.
+    assert february.ytd_yoy_pct == pytest.approx(100 * (200 / 180 - 1))
+    assert march.value_ytd == 470_000 and march.value == 170_000
+    assert march.ytd_yoy_pct == pytest.approx(100 * (470 / 400 - 1))
+    town = indicator(engine, "gross_output_yuan", "2022-03", LIUQIAO)
+    assert (town.value_ytd, town.value) == (150_000, 50_000)
+    assert indicator(engine, "above_scale_count", "2022-03").value == 2
+    assert indicator(engine, "above_scale_count", "2022-03", HANCUN).value == 1
+
+
+def test_a_corrected_statistics_file_updates_what_depends_on_it(
+    engine: sa.Engine, landing: Path
+) -> None:
+    for period, output in (("2022-02", 200), ("2022-03", 320), ("2022-04", 400)):
+        stats(landing, period, statistics_row(A, "甲公司", output, output - 20))
+    load(engine, landing, "2022-02", "2022-03", "2022-04")
+    assert indicator(engine, "gross_output_yuan", "2022-04").value == 80_000
+    stats(landing, "2022-03", statistics_row(A, "甲公司", 350, 330))
+    assert load_month(engine, landing, "2022-03")["statistics"].status == "loaded"
+    march, april = (indicator(engine, "gross_output_yuan", p) for p in ("2022-03", "2022-04"))
+    assert (march.value_ytd, march.value) == (350_000, 150_000)
+    assert april.value == 50_000  # 400 - 350: the later month follows the correction
+    assert (
+        rows(engine, "SELECT output_ytd_yuan FROM mart_enterprise_month WHERE period = '2022-03'")[
+            0
+        ].output_ytd_yuan
+        == 350_000
+    )
+
+
+def test_unregistered_enterprises_are_loaded_and_placed_by_the_statistics_code(
+    engine: sa.Engine, landing: Path
+) -> None:
+    register(landing, "2022-03", registry_row(A, "甲公司", "韩村镇"))
+    stats(landing, "2022-03", statistics_row(B, "乙公司", 100, 90, region=LIUQIAO))
+    tax(landing, "2022-03", tax_row(B, "乙公司", 10.0), tax_row(C, "丙公司", 5.0))
+    load(engine, landing, "2022-03")
+    found = {r.credit_code: r for r in rows(engine, "SELECT * FROM mart_enterprise_month")}
+    assert set(found) == {A, B, C}
+    assert (bool(found[B].is_registered), found[B].region_code, found[B].name) == (
+        False,
+        LIUQIAO,
+        "乙公司",
+    )
+    assert (bool(found[C].is_registered), found[C].region_code) == (False, None)
+    assert indicator(engine, "vat_yuan", "2022-03", LIUQIAO).value == 10.0
+    assert indicator(engine, "vat_yuan", "2022-03").value == 15.0
+
+
+def test_new_above_scale_enterprises(engine: sa.Engine, landing: Path) -> None:
+    stats(landing, "2021-12", statistics_row(A, "甲公司", 100, 90))
+    stats(
+        landing,
+        "2022-02",
+        statistics_row(A, "甲公司", 100, 90),
+        statistics_row(B, "乙公司", 100, 90),
+    )
+    stats(
+        landing,
+        "2022-03",
+        statistics_row(A, "甲公司", 100, 90),
+        statistics_row(C, "丙公司", 100, 90),
+    )
+    load(engine, landing, "2021-12", "2022-02", "2022-03")
+    assert indicator(engine, "new_above_scale_count", "2022-02").value_ytd == 1
+    # B left the roster in March but entered this year: still counted; C is new.
+    assert indicator(engine, "new_above_scale_count", "2022-03").value_ytd == 2
+    assert indicator(engine, "new_above_scale_count", "2021-12").value_ytd is None
+
+
+def test_per_mu_tax_of_above_scale_enterprises(engine: sa.Engine, landing: Path) -> None:
+    def month(period: str, a_tax: float, b_tax: float, land_b: object = 10.0) -> None:
+        register(
+            landing,
+            period,
+            registry_row(A, "甲公司", "韩村镇", land=20.0),
+            registry_row(B, "乙公司", "刘桥镇", land=land_b),
+            registry_row(C, "丙公司", "刘桥镇", land=5.0),
+        )
+        tax(
+            landing,
+            period,
+            tax_row(A, "甲公司", a_tax, period=period),
+            tax_row(B, "乙公司", b_tax, period=period),
+            tax_row(C, "丙公司", 999.0, period=period),
+        )
+
+    month("2022-01", 100.0, 40.0)
+    month("2022-02", 60.0, 20.0)
+    # C is not above scale: its tax and land stay out; B entered the roster only now.
+    stats(
+        landing,
+        "2022-02",
+        statistics_row(A, "甲公司", 100, 90),
+        statistics_row(B, "乙公司", 100, 90),
+    )
+    load(engine, landing, "2022-01", "2022-02")
+    per_mu = indicator(engine, "per_mu_tax_yuan", "2022-02")
+    assert per_mu.value_ytd == pytest.approx((100 + 60 + 40 + 20) / (20 + 10))
+    assert indicator(engine, "per_mu_tax_yuan", "2022-02", HANCUN).value_ytd == pytest.approx(8.0)

@@ -1,0 +1,197 @@
+"""Indicators from the statistics bureau's cumulative above-scale file, in ``mart_indicator_month``.
+
+- ``gross_output_yuan``, ``revenue_yuan``, ``profit_yuan``, ``energy_tce``:
+  ``value_ytd`` = Σ 本年累计 over the period's file; ``ytd_yoy_pct`` same-scope against
+  Σ 上年同期 over the enterprises that report one; ``value`` (the single month) = this
+  period's year to date minus the previous month's, null for ``YYYY-02``.
+- ``above_scale_count``: enterprises in the period's file (``value``).
+- ``new_above_scale_count``: enterprises in this year's files so far that are in none
+  of last year's (``value_ytd``); null when no file of last year is loaded.
+- ``per_mu_tax_yuan``: Σ total tax January to the period ÷ Σ land (mu) over the
+  enterprises in the period's file whose register entry has land (``value_ytd``).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from warehouse.marts.fragments import (
+    IN_FORCE,
+    LAST_YEAR,
+    MONTH,
+    PRIOR_YEAR,
+    by_region,
+    grid,
+    location,
+    window_start,
+)
+
+CUMULATIVE = f"""
+INSERT INTO mart_indicator_month (region_code, period, indicator, unit, value, value_ytd,
+                                  yoy_pct, ytd_yoy_pct)
+WITH located AS (
+    SELECT s.period, s.{{ytd}} AS ytd, s.{{prior}} AS prior,
+           {location("s.credit_code", "s.period")} AS region_code
+    FROM fact_statistics AS s
+    WHERE s.period >= :window_start
+),
+sums AS ({
+    by_region(
+        "located",
+        '''SUM(COALESCE(ytd, 0)) AS ytd,
+           SUM(CASE WHEN prior IS NOT NULL THEN COALESCE(ytd, 0) ELSE 0 END) AS scoped,
+           SUM(COALESCE(prior, 0)) AS prior''',
+    )
+}),
+cumulative AS (
+    SELECT g.period, g.region_code, COALESCE(b.ytd, 0) AS ytd,
+           COALESCE(b.scoped, 0) AS scoped, COALESCE(b.prior, 0) AS prior
+    FROM {grid("stg_statistics")} AS g
+    LEFT JOIN sums AS b ON b.period = g.period AND b.region_code = g.region_code
+),
+previous AS (
+    SELECT c.*,
+           LAG(period) OVER w AS prev_period, LAG(ytd) OVER w AS prev_ytd,
+           LAG(scoped) OVER w AS prev_scoped, LAG(prior) OVER w AS prev_prior
+    FROM cumulative AS c
+    WINDOW w AS (PARTITION BY region_code, SUBSTR(period, 1, 4) ORDER BY period)
+),
+months AS (
+    SELECT p.*,
+           CASE WHEN {MONTH.format(p="prev_period")} = {MONTH.format(p="period")} - 1
+                THEN 1 ELSE 0 END AS consecutive
+    FROM previous AS p
+)
+SELECT region_code, period, :indicator, :unit,
+       CASE WHEN consecutive = 1 THEN ytd - prev_ytd END,
+       ytd,
+       CASE WHEN consecutive = 1 AND prior - prev_prior > 0
+            THEN 100.0 * ((scoped - prev_scoped) / (prior - prev_prior) - 1) END,
+       CASE WHEN prior > 0 THEN 100.0 * (scoped / prior - 1) END
+FROM months
+WHERE period >= :from_period
+"""
+
+CUMULATIVE_INDICATORS = (
+    ("gross_output_yuan", "yuan", "output_ytd_yuan", "output_prior_ytd_yuan"),
+    ("revenue_yuan", "yuan", "revenue_ytd_yuan", "revenue_prior_ytd_yuan"),
+    ("profit_yuan", "yuan", "profit_ytd_yuan", "profit_prior_ytd_yuan"),
+    ("energy_tce", "tce", "energy_ytd_tce", "energy_prior_ytd_tce"),
+)
+
+ABOVE_SCALE_COUNT = f"""
+INSERT INTO mart_indicator_month (region_code, period, indicator, unit, value, value_ytd,
+                                  yoy_pct, ytd_yoy_pct)
+WITH located AS (
+    SELECT s.period, {location("s.credit_code", "s.period")} AS region_code
+    FROM fact_statistics AS s
+    WHERE s.period >= :window_start
+),
+sums AS ({by_region("located", "COUNT(*) AS value")})
+SELECT g.region_code, g.period, 'above_scale_count', 'enterprises', COALESCE(b.value, 0),
+       NULL, NULL, NULL
+FROM {grid("stg_statistics")} AS g
+LEFT JOIN sums AS b ON b.period = g.period AND b.region_code = g.region_code
+WHERE g.period >= :from_period
+"""
+
+NEW_ABOVE_SCALE_COUNT = f"""
+INSERT INTO mart_indicator_month (region_code, period, indicator, unit, value, value_ytd,
+                                  yoy_pct, ytd_yoy_pct)
+WITH periods AS (SELECT DISTINCT period FROM stg_statistics WHERE period >= :window_start),
+entrants AS (
+    SELECT p.period, s.credit_code, {location("s.credit_code", "p.period")} AS region_code
+    FROM periods AS p
+    JOIN (SELECT credit_code, MIN(period) AS first_period FROM fact_statistics
+          GROUP BY credit_code, SUBSTR(period, 1, 4)) AS s
+      ON SUBSTR(s.first_period, 1, 4) = SUBSTR(p.period, 1, 4) AND s.first_period <= p.period
+    WHERE NOT EXISTS (SELECT 1 FROM fact_statistics AS last
+                       WHERE last.credit_code = s.credit_code
+                         AND SUBSTR(last.period, 1, 4) = {LAST_YEAR.format(p="p.period")})
+),
+sums AS ({by_region("entrants", "COUNT(*) AS value")})
+SELECT g.region_code, g.period, 'new_above_scale_count', 'enterprises', NULL,
+       CASE WHEN EXISTS (SELECT 1 FROM periods AS last
+                          WHERE SUBSTR(last.period, 1, 4) = {LAST_YEAR.format(p="g.period")})
+            THEN COALESCE(b.value, 0) END,
+       NULL, NULL
+FROM {grid("stg_statistics")} AS g
+LEFT JOIN sums AS b ON b.period = g.period AND b.region_code = g.region_code
+WHERE g.period >= :from_period
+"""
+
+PER_MU_TAX = f"""
+INSERT INTO mart_indicator_month (region_code, period, indicator, unit, value, value_ytd,
+                                  yoy_pct, ytd_yoy_pct)
+WITH roster AS (
+    SELECT s.period, s.credit_code, e.land_mu, e.region_code
+    FROM fact_statistics AS s
+    JOIN dim_enterprise AS e
+      ON e.credit_code = s.credit_code AND {IN_FORCE.format(alias="e", period="s.period")}
+    WHERE e.land_mu > 0 AND s.period >= :window_start
+),
+taxed AS (
+    SELECT r.period, r.region_code, r.land_mu, COALESCE(SUM(t.total_tax_yuan), 0) AS tax
+    FROM roster AS r
+    LEFT JOIN fact_tax AS t
+           ON t.credit_code = r.credit_code AND t.period <= r.period
+          AND t.period >= SUBSTR(r.period, 1, 4) || '-01'
+    GROUP BY r.period, r.credit_code, r.region_code, r.land_mu
+),
+complete AS (
+    SELECT p.period FROM (SELECT DISTINCT period FROM stg_statistics
+                          WHERE period >= :window_start) AS p
+    WHERE (SELECT COUNT(DISTINCT t.period) FROM stg_tax AS t
+            WHERE SUBSTR(t.period, 1, 4) = SUBSTR(p.period, 1, 4) AND t.period <= p.period)
+          = {MONTH.format(p="p.period")}
+),
+sums AS ({by_region("taxed", "SUM(tax) AS tax, SUM(land_mu) AS land")}),
+ratio AS (
+    SELECT g.period, g.region_code,
+           CASE WHEN g.period IN (SELECT period FROM complete) AND b.land > 0
+                THEN b.tax / b.land END AS value_ytd
+    FROM {grid("stg_statistics")} AS g
+    LEFT JOIN sums AS b ON b.period = g.period AND b.region_code = g.region_code
+)
+SELECT r.region_code, r.period, 'per_mu_tax_yuan', 'yuan/mu', NULL, r.value_ytd, NULL,
+       CASE WHEN last.value_ytd > 0 THEN 100.0 * (r.value_ytd / last.value_ytd - 1) END
+FROM ratio AS r
+LEFT JOIN ratio AS last
+       ON last.region_code = r.region_code AND last.period = {PRIOR_YEAR.format(p="r.period")}
+WHERE r.period >= :from_period
+"""
+
+
+def _window(from_period: str) -> dict[str, str]:
+    return {"from_period": from_period, "window_start": window_start(from_period)}
+
+
+def _delete(connection: sa.Connection, codes: list[str], from_period: str) -> None:
+    connection.execute(
+        sa.text(
+            "DELETE FROM mart_indicator_month WHERE period >= :from_period AND indicator IN "
+            + "("
+            + ", ".join(f"'{code}'" for code in codes)
+            + ")"
+        ),
+        {"from_period": from_period},
+    )
+
+
+def rebuild_statistics_indicators(connection: sa.Connection, from_period: str) -> None:
+    """Rebuild the indicators of the statistics file alone from ``from_period`` on."""
+    codes = [code for code, *_ in CUMULATIVE_INDICATORS]
+    _delete(connection, [*codes, "above_scale_count", "new_above_scale_count"], from_period)
+    for code, unit, ytd, prior in CUMULATIVE_INDICATORS:
+        connection.execute(
+            sa.text(CUMULATIVE.format(ytd=ytd, prior=prior)),
+            {"indicator": code, "unit": unit, **_window(from_period)},
+        )
+    for sql in (ABOVE_SCALE_COUNT, NEW_ABOVE_SCALE_COUNT):
+        connection.execute(sa.text(sql), _window(from_period))
+
+
+def rebuild_per_mu_tax(connection: sa.Connection, from_period: str) -> None:
+    """Rebuild 亩均税收 (tax, statistics roster and register land) from ``from_period`` on."""
+    _delete(connection, ["per_mu_tax_yuan"], from_period)
+    connection.execute(sa.text(PER_MU_TAX), _window(from_period))
