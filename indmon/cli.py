@@ -156,6 +156,36 @@ def demo(
         raise typer.Exit(code=2)
 
 
+@app.command()
+def unregistered(
+    period: Annotated[str | None, typer.Option(help="Only this month, YYYY-MM.")] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """List enterprises the utility, tax or statistics extracts name but the register lacks."""
+    from indmon.steps import prepare_warehouse
+    from warehouse.engine import create_warehouse_engine
+    from warehouse.enterprises import unregistered_enterprises
+
+    engine = create_warehouse_engine(_settings(warehouse=warehouse).warehouse_url)
+    prepare_warehouse(engine)
+    found = unregistered_enterprises(engine, period)
+    table = Table(title=f"{len(found)} enterprises not in the register")
+    for column in ("统一社会信用代码", "名称", "first", "last", "region", "电", "税", "统计"):
+        table.add_column(column, overflow="fold")
+    for row in found:
+        table.add_row(
+            row.credit_code,
+            row.name or "",
+            row.first_period,
+            row.last_period,
+            row.region_code or "",
+            str(row.electricity_months),
+            str(row.tax_months),
+            str(row.statistics_months),
+        )
+    console().print(table)
+
+
 @db_app.command("upgrade")
 def db_upgrade(warehouse: WarehouseOption = None) -> None:
     """Bring the warehouse to the current schema and sync reference data."""

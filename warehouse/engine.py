@@ -20,7 +20,9 @@ def create_warehouse_engine(url: str) -> sa.Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return sa.create_engine(parsed, pool_pre_ping=True)
+    # JIT compilation costs about a second per mart statement on freshly loaded tables
+    # (whose row estimates are far off) and never pays back on a county's few rows.
+    return sa.create_engine(parsed, pool_pre_ping=True, connect_args={"options": "-c jit=off"})
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from indmon.cli import app
-from tests.files import code, electricity_rows, write_electricity_csv
-from tests.warehouse.helpers import scalar, snapshot
+from tests.files import code, electricity_rows, tax_row, write_electricity_csv, write_tax_xlsx
+from tests.warehouse.helpers import rows, scalar, snapshot
 from warehouse.engine import create_warehouse_engine
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -27,16 +27,17 @@ def test_flow_loads_every_source_present(env: str) -> None:
     from flows.monthly import monthly_load
 
     loads = monthly_load("2022-03")
-    assert [(load.source, load.status) for load in loads] == [
-        ("registry", "loaded"),
-        ("electricity", "loaded"),
-    ]
+    # The register loads first: the facts resolve against it.
+    assert loads[0].source == "registry"
+    assert {load.source: load.status for load in loads} == dict.fromkeys(
+        ("registry", "electricity", "tax", "statistics", "indicators"), "loaded"
+    )
     engine = create_warehouse_engine(env)
     assert (
         scalar(
             engine,
             "SELECT value FROM mart_indicator_month WHERE region_code = "
-            "'340621000000' AND period = '2022-03'",
+            "'340621000000' AND period = '2022-03' AND indicator = 'electricity_kwh'",
         )
         == 17962781
     )
@@ -98,4 +99,41 @@ def test_db_upgrade_reports_the_revision(env: str) -> None:
     engine: sa.Engine = create_warehouse_engine(env)
     assert scalar(engine, "SELECT COUNT(*) FROM dim_region") == 14
     assert scalar(engine, "SELECT COUNT(*) FROM dim_industry WHERE is_industry") > 500
+    engine.dispose()
+
+
+def test_cli_unregistered_lists_enterprises_missing_from_the_register(
+    env: str, sample_landing: Path
+) -> None:
+    tax_folder = sample_landing / "tax" / "2022-04"
+    write_tax_xlsx(
+        tax_folder / "t.xlsx",
+        [tax_row(code(9), "未登记公司", 10.0, period="2022-04")],
+        title="濉溪县工业企业税收入库明细（2022年4月）",
+    )
+    runner = CliRunner(env={"COLUMNS": "200"})
+    assert runner.invoke(app, ["run", "--period", "2022-03"]).exit_code == 0
+    assert runner.invoke(app, ["run", "--period", "2022-04"]).exit_code == 0
+    listed = runner.invoke(app, ["unregistered"])
+    assert listed.exit_code == 0 and code(9) in listed.output and "未登记公司" in listed.output
+    assert code(9) not in runner.invoke(app, ["unregistered", "--period", "2022-03"]).output
+
+
+def test_cli_demo_generates_and_loads(
+    monkeypatch: pytest.MonkeyPatch, warehouse_url: str, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    # The flag must win over the environment (and the CLI's export is undone afterwards).
+    monkeypatch.setenv("INDMON_WAREHOUSE_URL", f"sqlite:///{tmp_path / 'not-this.db'}")
+    monkeypatch.setenv("INDMON_LANDING_DIR", str(tmp_path / "not-this"))
+    result = CliRunner(env={"COLUMNS": "160"}).invoke(
+        app, ["demo", "--months", "2", "--warehouse", warehouse_url]
+    )
+    assert result.exit_code == 0, result.output
+    assert "generated 2 months" in result.output and "warehouse:" in result.output
+    engine = create_warehouse_engine(warehouse_url)
+    periods = {r.period for r in rows(engine, "SELECT DISTINCT period FROM mart_indicator_month")}
+    assert periods == {"2021-01", "2021-02"}
+    assert (tmp_path / "var" / "demo-landing" / "demo_manifest.json").exists()
+    assert not (tmp_path / "not-this.db").exists()
     engine.dispose()

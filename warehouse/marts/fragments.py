@@ -54,8 +54,8 @@ def by_region(located: str, measures: str) -> str:
 def grid(staging: str) -> str:
     """Every region for every period loaded in ``staging`` from ``:window_start`` on."""
     return (
-        f"(SELECT DISTINCT s.period, r.region_code FROM {staging} AS s CROSS JOIN dim_region AS r"
-        " WHERE s.period >= :window_start)"
+        f"(SELECT p.period, r.region_code FROM (SELECT DISTINCT period FROM {staging}"
+        " WHERE period >= :window_start) AS p CROSS JOIN dim_region AS r)"
     )
 
 
