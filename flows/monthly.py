@@ -2,23 +2,34 @@
 
 Reading and validating run in parallel per source; loads run in dependency order
 (the register before the facts that resolve against it), each in its own transaction.
+Then the quality suites run as one checkpoint, and what the load and the checks found
+is raised as alerts: one message per load to the configured channels.
 The flow builds its :class:`~indmon.settings.Settings` from the environment, so the
 warehouse URL (which may hold a password) is never a flow parameter.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from indmon.catalogue import SOURCES, SourceDef, in_load_order
 from indmon.settings import Settings
-from indmon.steps import PreparedPeriod, load_prepared, prepare_period, prepare_warehouse
+from indmon.steps import (
+    PreparedPeriod,
+    load_prepared,
+    prepare_period,
+    prepare_warehouse,
+    raise_alerts,
+)
 from sources.landing import period_files
 from warehouse.engine import create_warehouse_engine
 from warehouse.load import PeriodLoad
+from warehouse.quality import QualityReport, run_quality_checks
 
 
 @task(name="prepare-warehouse", cache_policy=NO_CACHE)
@@ -39,12 +50,50 @@ def load(settings: Settings, prepared: PreparedPeriod, force: bool) -> PeriodLoa
     return load_prepared(create_warehouse_engine(settings.warehouse_url), prepared, force=force)
 
 
+@task(name="quality-checks", cache_policy=NO_CACHE, task_run_name="quality-{period}")
+def quality(settings: Settings, period: str) -> QualityReport:
+    """Run the warehouse quality suites for the period as one checkpoint; build Data Docs."""
+    return run_quality_checks(
+        settings.warehouse_url, period, data_docs_dir=settings.resolved_data_docs_dir
+    )
+
+
+@task(name="raise-alerts", cache_policy=NO_CACHE, task_run_name="alerts-{period}")
+def alerts(
+    settings: Settings,
+    period: str,
+    loads: list[PeriodLoad],
+    report: QualityReport | None,
+    today: date,
+) -> None:
+    """Raise what the load found as alerts and send one message to the configured channels."""
+    docs = report.data_docs_index if report else None
+    raise_alerts(
+        create_warehouse_engine(settings.warehouse_url),
+        settings,
+        period,
+        loads,
+        today=today,
+        failed_checks=[(o.suite, o.expectation, o.observed_value) for o in report.failed]
+        if report
+        else (),
+        data_docs_url=docs.resolve().as_uri() if docs else None,
+    )
+
+
 @flow(name="monthly-load", flow_run_name="monthly-load-{period}", log_prints=False)
 def monthly_load(
-    period: str, force: bool = False, sources: list[str] | None = None
+    period: str,
+    force: bool = False,
+    sources: list[str] | None = None,
+    as_of: date | None = None,
 ) -> list[PeriodLoad]:
-    """Load every source present in the landing folder for ``period`` (``YYYY-MM``)."""
+    """Load every source present in the landing folder for ``period`` (``YYYY-MM``).
+
+    ``as_of`` is the day freshness is judged on (default: today in Asia/Shanghai).
+    """
     settings = Settings()
+    today = as_of or datetime.now(ZoneInfo("Asia/Shanghai")).date()
     prepare_warehouse_task(settings)
     present = {
         name: files
@@ -55,4 +104,9 @@ def monthly_load(
         source.name: read_and_validate.submit(source, period, present[source.name])
         for source in in_load_order(list(present))
     }
-    return [load(settings, futures[name].result(), force) for name in futures]
+    loads = [load(settings, futures[name].result(), force) for name in futures]
+    # Checked after every load that changed something; a re-run of unchanged files
+    # has nothing new to check and leaves the warehouse exactly as it was.
+    changed = any(load.status == "loaded" for load in loads)
+    alerts(settings, period, loads, quality(settings, period) if changed else None, today)
+    return loads

@@ -157,6 +157,66 @@ def demo(
 
 
 @app.command()
+def validate(
+    file: Annotated[
+        Path,
+        typer.Argument(help="The delivered file (.csv or .xlsx).", exists=True, dir_okay=False),
+    ],
+    source: Annotated[
+        str,
+        typer.Option(
+            help="Which extract it is: registry, electricity, tax, statistics or indicators."
+        ),
+    ],
+    period: Annotated[
+        str | None, typer.Option(help="The month it is for, YYYY-MM (default: its folder's name).")
+    ] = None,
+    rows: Annotated[int, typer.Option(help="How many held rows to print.")] = 50,
+) -> None:
+    """Check one file against its contract without loading it: what would be held and why.
+
+    Exits 0 when the file would load (held rows are listed), 2 when it would be refused.
+    """
+    from indmon.catalogue import SOURCES
+    from indmon.steps import prepare_period
+    from schemas.reasons import BY_CODE
+    from sources.landing import is_period
+
+    if source not in SOURCES:
+        raise typer.BadParameter(
+            f"unknown source {source!r}; one of {', '.join(SOURCES)}", param_hint="--source"
+        )
+    period = period or file.parent.name
+    if not is_period(period):
+        raise typer.BadParameter(
+            "the file is not in a YYYY-MM folder: give --period", param_hint="--period"
+        )
+    prepared = prepare_period(SOURCES[source], period, [file])
+    if prepared.split is None:
+        for message in prepared.refused.values():
+            console().print(f"[bold red]refused:[/] {message}")
+        raise typer.Exit(code=2)
+    split = prepared.split
+    console().print(
+        f"{file.name}: {split.rows_read} rows read, {split.valid.height} would load, "
+        f"{split.held.height} would be held"
+    )
+    if split.held.height:
+        table = Table(title="Held rows")
+        for column in ("row", "reason", "原因", "column", "detail"):
+            table.add_column(column, overflow="fold")
+        for held in split.held.head(rows).iter_rows(named=True):
+            table.add_row(
+                str(held["row_number"]),
+                held["reason"],
+                BY_CODE[held["reason"]].zh,
+                held["column_name"] or "",
+                held["detail"],
+            )
+        console().print(table)
+
+
+@app.command()
 def unregistered(
     period: Annotated[str | None, typer.Option(help="Only this month, YYYY-MM.")] = None,
     warehouse: WarehouseOption = None,

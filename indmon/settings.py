@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 DEFAULT_WAREHOUSE = Path("var") / "indmon.db"
 
@@ -24,6 +26,26 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the warehouse (SQLite or PostgreSQL).",
     )
 
+    alert_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Apprise URLs alerts are sent to, comma-separated; none = table only.",
+    )
+    data_docs_dir: Path | None = Field(
+        default=None,
+        description="Where the quality Data Docs site is written; default beside the warehouse.",
+    )
+    arrival_days: dict[str, int] = Field(
+        default_factory=lambda: {"electricity": 5, "tax": 12, "statistics": 15},
+        description="Day of the following month by which each source is due (JSON object).",
+    )
+
+    @field_validator("alert_urls", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        from indmon.alerts.secrets import parse_alert_urls
+
+        return parse_alert_urls(value) if isinstance(value, str) else value
+
     @field_validator("warehouse_url")
     @classmethod
     def _supported_backend(cls, url: str) -> str:
@@ -39,6 +61,11 @@ class Settings(BaseSettings):
     @property
     def safe_warehouse_url(self) -> str:
         """The warehouse URL with any password masked, for messages and logs."""
-        from sqlalchemy.engine import make_url
-
         return make_url(self.warehouse_url).render_as_string(hide_password=True)
+
+    @property
+    def resolved_data_docs_dir(self) -> Path:
+        """The Data Docs folder: as configured, else beside a SQLite warehouse, else ./var."""
+        from warehouse.quality import default_data_docs_dir
+
+        return self.data_docs_dir or default_data_docs_dir(self.warehouse_url)

@@ -5,11 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from indmon.alerts import DeliveryResult, deliver, record_findings, undelivered_alerts
 from indmon.catalogue import SourceDef
+from indmon.findings import held_findings, late_findings, quality_findings, refused_findings
+from indmon.freshness import late_sources
+from indmon.settings import Settings
 from schemas.rules import Split
 from sources.extract import Extract, file_sha256
 from sources.tabular import ExtractRefused
@@ -75,6 +80,35 @@ def prepare_period(source: SourceDef, period: str, paths: Sequence[Path]) -> Pre
         for f in files
     ]
     return PreparedPeriod(source.name, period, tuple(files), split)
+
+
+def raise_alerts(
+    engine: sa.Engine,
+    settings: Settings,
+    period: str,
+    loads: Sequence[PeriodLoad],
+    *,
+    today: date,
+    failed_checks: Sequence[tuple[str, str, str | None]] = (),
+    data_docs_url: str | None = None,
+) -> DeliveryResult | None:
+    """Record what the load found as alerts and send one message for the period.
+
+    Findings already raised for the period (same fingerprint) are not raised again;
+    alerts of the period not yet delivered are sent along. A failed delivery is
+    recorded on the alert rows and never fails the load.
+    """
+    findings = [
+        *refused_findings(loads),
+        *held_findings(engine, loads),
+        *late_findings(late_sources(settings.landing_dir, period, today, settings.arrival_days)),
+        *quality_findings(failed_checks, period),
+    ]
+    record_findings(engine, findings)
+    pending = undelivered_alerts(engine, period=period)
+    if not pending or not settings.alert_urls:
+        return None
+    return deliver(engine, pending, settings.alert_urls, period=period, data_docs_url=data_docs_url)
 
 
 def load_prepared(

@@ -33,12 +33,27 @@ SAMPLES = Path(__file__).resolve().parent / "data" / "samples"
 #: (xlsxwriter 3.3): adding a source must never change another source's bytes.
 REGISTRY_ELECTRICITY_DIGEST = "9fc0b17f2bc8f7377bdfa79d7b295f254f92c3819370bb05fa4bdb913e7d955d"
 REGISTRY_HEADER = [
-    "统一社会信用代码", "企业名称", "行业代码", "所在乡镇（园区）", "用地面积（亩）", "成立日期",
-    "规上企业", "重点企业", "入规培育库", "专精特新", "绿色工厂", "经营状态",
+    "统一社会信用代码",
+    "企业名称",
+    "行业代码",
+    "所在乡镇（园区）",
+    "用地面积（亩）",
+    "成立日期",
+    "规上企业",
+    "重点企业",
+    "入规培育库",
+    "专精特新",
+    "绿色工厂",
+    "经营状态",
 ]
 ELECTRICITY_HEADER = [
-    "户号", "户名", "统一社会信用代码", "用电类别", "电费年月",
-    "本月用电量（千瓦时）", "上年同月用电量（千瓦时）",
+    "户号",
+    "户名",
+    "统一社会信用代码",
+    "用电类别",
+    "电费年月",
+    "本月用电量（千瓦时）",
+    "上年同月用电量（千瓦时）",
 ]
 ACCOUNT, HOLDER, CODE, CATEGORY, BILLED, KWH, PRIOR = range(7)
 EXPECTED_FAULTS = {
@@ -59,8 +74,15 @@ EXPECTED_FAULTS = {
     ("statistics", "2022-08", "conflicting_duplicate"),
 }
 TAX_HEADER = [
-    "纳税人识别号", "纳税人名称", "所属期", "增值税", "企业所得税", "其他税收", "税收合计",
-    "留抵退税额", "应税销售收入",
+    "纳税人识别号",
+    "纳税人名称",
+    "所属期",
+    "增值税",
+    "企业所得税",
+    "其他税收",
+    "税收合计",
+    "留抵退税额",
+    "应税销售收入",
 ]
 TAX_ID, TAX_NAME, TAX_PERIOD, VAT, CIT, OTHER_TAX, TAX_TOTAL, REFUND, SALES = range(9)
 STAT_CODE, STAT_NAME, STAT_INDUSTRY, STAT_REGION = range(4)
@@ -103,8 +125,9 @@ def number(cell: Any) -> int | None:
 
 def normalise_code(cell: Any) -> str:
     """Full width to half width, upper case, no spaces, no leading apostrophe."""
-    folded = "".join(chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else ch
-                     for ch in text(cell))
+    folded = "".join(
+        chr(ord(ch) - 0xFEE0) if 0xFF01 <= ord(ch) <= 0xFF5E else ch for ch in text(cell)
+    )
     return "".join(folded.split()).upper().lstrip("'")
 
 
@@ -120,7 +143,8 @@ def files_of(landing: Path, source: str, period: str) -> list[Path]:
 def digests(landing: Path) -> dict[str, str]:
     return {
         path.relative_to(landing).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(landing.rglob("*")) if path.is_file()
+        for path in sorted(landing.rglob("*"))
+        if path.is_file()
     }
 
 
@@ -146,8 +170,10 @@ def registry(demo: DemoManifest) -> dict[str, Table]:
 def electricity(demo: DemoManifest) -> dict[str, dict[str, Table]]:
     """Every electricity file by period and file name."""
     return {
-        period: {path.name: read_table(path)
-                 for path in files_of(demo.landing_dir, "electricity", period)}
+        period: {
+            path.name: read_table(path)
+            for path in files_of(demo.landing_dir, "electricity", period)
+        }
         for period in demo.periods
     }
 
@@ -195,12 +221,15 @@ def test_24_periods_in_the_landing_layout(demo: DemoManifest) -> None:
         assert registry_file.suffix == (".xlsx" if period[5:] in ("06", "12") else ".csv")
         names = [p.name for p in files_of(demo.landing_dir, "electricity", period)]
         assert [n.rsplit(".", 1)[0] for n in names] == [
-            f"用电量_临涣供电所_{compact}", f"用电量_城区供电所_{compact}"]
+            f"用电量_临涣供电所_{compact}",
+            f"用电量_城区供电所_{compact}",
+        ]
         workbooks += [n for n in names if n.endswith(".xlsx")]
     assert workbooks == ["用电量_临涣供电所_202109.xlsx"]
     assert {f.relative_path for f in demo.files} == {
         p.relative_to(demo.landing_dir).as_posix()
-        for p in demo.landing_dir.rglob("*") if p.is_file() and p.parent != demo.landing_dir
+        for p in demo.landing_dir.rglob("*")
+        if p.is_file() and p.parent != demo.landing_dir
     }
 
 
@@ -249,11 +278,16 @@ def test_registry_codes_valid_except_injected(
     demo: DemoManifest, registry: dict[str, Table]
 ) -> None:
     invalid = {
-        (period, n) for period, table in registry.items()
-        for n, row in enumerate(table[1:], start=2) if not is_valid_credit_code(text(row[0]))
+        (period, n)
+        for period, table in registry.items()
+        for n, row in enumerate(table[1:], start=2)
+        if not is_valid_credit_code(text(row[0]))
     }
-    assert invalid == {(f.period, f.row_number) for f in demo.faults_of("invalid_credit_code")
-                       if f.source == "registry"}
+    assert invalid == {
+        (f.period, f.row_number)
+        for f in demo.faults_of("invalid_credit_code")
+        if f.source == "registry"
+    }
 
 
 def test_former_town_names_in_some_snapshots(registry: dict[str, Table]) -> None:
@@ -292,20 +326,33 @@ def test_electricity_mess_is_present(electricity: dict[str, dict[str, Table]]) -
     headers = [tuple(t[0]) for files in electricity.values() for t in files.values()]
     assert sum("本月用电量(千瓦时)" in h for h in headers) == 1
     assert sum("备注" in h for h in headers) == 1
-    cells = [text(row[CODE]) for files in electricity.values() for t in files.values()
-             for row in data_rows(t)]
+    cells = [
+        text(row[CODE])
+        for files in electricity.values()
+        for t in files.values()
+        for row in data_rows(t)
+    ]
     assert any(c.startswith("'") for c in cells)
     assert any(c and c != c.upper() for c in cells)
     assert any("９" in c or "１" in c for c in cells)
-    kwh = [row[KWH] for files in electricity.values() for t in files.values()
-           for row in data_rows(t)]
+    kwh = [
+        row[KWH] for files in electricity.values() for t in files.values() for row in data_rows(t)
+    ]
     assert any(isinstance(k, str) and "," in k for k in kwh)
-    accounts = {text(row[ACCOUNT]) for files in electricity.values() for t in files.values()
-                for row in data_rows(t)}
+    accounts = {
+        text(row[ACCOUNT])
+        for files in electricity.values()
+        for t in files.values()
+        for row in data_rows(t)
+    }
     assert all(len(a) == 10 and a.isdigit() for a in accounts)
     assert any(a.startswith("0") for a in accounts)
-    holders = {text(row[HOLDER]) for files in electricity.values() for t in files.values()
-               for row in data_rows(t)}
+    holders = {
+        text(row[HOLDER])
+        for files in electricity.values()
+        for t in files.values()
+        for row in data_rows(t)
+    }
     assert any(h.endswith("（二分厂）") for h in holders)
 
 
@@ -372,8 +419,12 @@ def test_stopped_enterprises_use_nothing_for_six_months(
         months = [p for p in demo.periods if p >= event.period]
         assert len(months) >= 6
         for period in months:
-            rows = [row for t in electricity[period].values() for row in data_rows(t)
-                    if text(row[HOLDER]).startswith(event.name)]
+            rows = [
+                row
+                for t in electricity[period].values()
+                for row in data_rows(t)
+                if text(row[HOLDER]).startswith(event.name)
+            ]
             assert rows and all(number(row[KWH]) == 0 for row in rows), (event.name, period)
 
 
@@ -384,10 +435,14 @@ def test_dropped_enterprises_fall_over_20_percent_for_months(
     assert len(dropped) == 5
     for event in dropped:
         falling = 0
-        for period in demo.periods[demo.periods.index(event.period):]:
-            rows = [row for t in electricity[period].values() for row in data_rows(t)
-                    if text(row[HOLDER]).startswith(event.name) and text(row[BILLED])
-                    == period.replace("-", "")]
+        for period in demo.periods[demo.periods.index(event.period) :]:
+            rows = [
+                row
+                for t in electricity[period].values()
+                for row in data_rows(t)
+                if text(row[HOLDER]).startswith(event.name)
+                and text(row[BILLED]) == period.replace("-", "")
+            ]
             now = sum(number(row[KWH]) or 0 for row in rows)
             before = sum(number(row[PRIOR]) or 0 for row in rows)
             falling += now < 0.8 * before
@@ -431,14 +486,16 @@ def test_the_known_set_of_faults(demo: DemoManifest) -> None:
 
 
 @pytest.mark.parametrize(("source", "kind"), sorted({(s, k) for s, _, k in EXPECTED_FAULTS}))
-def test_fault_row_holds_what_the_manifest_says(
-    demo: DemoManifest, source: str, kind: str
-) -> None:
+def test_fault_row_holds_what_the_manifest_says(demo: DemoManifest, source: str, kind: str) -> None:
     (fault,) = [f for f in demo.faults_of(kind) if f.source == source]
     table = read_table(demo.landing_dir / fault.relative_path)
     row = table[fault.row_number - 1]
-    check = {"registry": check_registry_fault, "electricity": check_electricity_fault,
-             "tax": check_tax_fault, "statistics": check_statistics_fault}[source]
+    check = {
+        "registry": check_registry_fault,
+        "electricity": check_electricity_fault,
+        "tax": check_tax_fault,
+        "statistics": check_statistics_fault,
+    }[source]
     check(fault, table, row)
 
 
@@ -565,8 +622,9 @@ def test_tax_totals_add_up_except_the_injected_rows(
             elif sum(amounts[:3]) != amounts[3]:
                 mismatched.add((period, n))
     assert mismatched == {(f.period, f.row_number) for f in demo.faults_of("total_mismatch")}
-    assert not_numbers == {(f.period, f.row_number) for f in demo.faults_of("not_a_number")
-                           if f.source == "tax"}
+    assert not_numbers == {
+        (f.period, f.row_number) for f in demo.faults_of("not_a_number") if f.source == "tax"
+    }
 
 
 def test_tax_taxpayers_are_the_registered_and_a_few_small_ones(
@@ -591,15 +649,19 @@ def test_tax_taxpayers_are_the_registered_and_a_few_small_ones(
     assert not set(small) & set(names)
 
 
-def test_tax_follows_production(demo: DemoManifest, tax: dict[str, Table],
-                                electricity: dict[str, dict[str, Table]]) -> None:
+def test_tax_follows_production(
+    demo: DemoManifest, tax: dict[str, Table], electricity: dict[str, dict[str, Table]]
+) -> None:
     def sales(period: str, code: str) -> list[int]:
         return [fen(row[SALES]) or 0 for row in tax_rows(tax[period]) if row[TAX_ID] == code]
 
-    county_sales = [sum(fen(r[SALES]) or 0 for r in tax_rows(tax[p]) if text(r[0])[:2] == "91")
-                    for p in demo.periods]
-    county_kwh = [sum(number(t[-1][KWH]) or 0 for t in electricity[p].values())
-                  for p in demo.periods]
+    county_sales = [
+        sum(fen(r[SALES]) or 0 for r in tax_rows(tax[p]) if text(r[0])[:2] == "91")
+        for p in demo.periods
+    ]
+    county_kwh = [
+        sum(number(t[-1][KWH]) or 0 for t in electricity[p].values()) for p in demo.periods
+    ]
     assert stats.correlation(county_sales, county_kwh) > 0.8
     for event in demo.events_of("stopped"):
         index = demo.periods.index(event.period)
@@ -608,9 +670,8 @@ def test_tax_follows_production(demo: DemoManifest, tax: dict[str, Table],
             assert rows == ([0] if offset < 3 else []), (event.name, period)
     for event in demo.events_of("dropped"):
         index = max(demo.periods.index(event.period), 12)
-        after = sum(sum(sales(p, event.credit_code)) for p in demo.periods[index:index + 6])
-        before = sum(sum(sales(p, event.credit_code))
-                     for p in demo.periods[index - 12:index - 6])
+        after = sum(sum(sales(p, event.credit_code)) for p in demo.periods[index : index + 6])
+        before = sum(sum(sales(p, event.credit_code)) for p in demo.periods[index - 12 : index - 6])
         assert after < 0.8 * before, event.name
 
 
@@ -741,8 +802,11 @@ def test_statistics_rows_are_the_months_above_scale_roster(
         stated = {text(row[STAT_CODE]) for row in rows}
         for fault in demo.faults_of("invalid_credit_code"):
             if fault.source == "registry" and fault.period == period:
-                (true,) = [c for c in stated - set(register)
-                           if sum(a != b for a, b in zip(c, fault.key, strict=True)) == 1]
+                (true,) = [
+                    c
+                    for c in stated - set(register)
+                    if sum(a != b for a, b in zip(c, fault.key, strict=True)) == 1
+                ]
                 register[true] = register.pop(fault.key)
         above = {code for code, row in register.items() if row[6] == "是"}
         assert stated == above, period
@@ -839,8 +903,12 @@ def test_statistics_kept_rows_and_totals_in_the_manifest(
 ) -> None:
     for period, table in statistics.items():
         counts = Counter(text(r[STAT_CODE]) for r in stat_rows(table))
-        kept = [r for r in stat_rows(table) if counts[text(r[STAT_CODE])] == 1
-                and all(isinstance(r[c], int | float | None) for c in range(OUTPUT, 13))]
+        kept = [
+            r
+            for r in stat_rows(table)
+            if counts[text(r[STAT_CODE])] == 1
+            and all(isinstance(r[c], int | float | None) for c in range(OUTPUT, 13))
+        ]
         (record,) = [f for f in demo.files if f.source == "statistics" and f.period == period]
         assert record.kept_rows == len(kept), period
         assert record.kept_total == str(sum(r[OUTPUT] for r in kept)), period
@@ -880,10 +948,13 @@ def test_indicators_figures(
     demo: DemoManifest, indicators: dict[str, Table], electricity: dict[str, dict[str, Table]]
 ) -> None:
     faulted = {f.period for f in demo.faults if f.source == "electricity"}
-    totals = {p: sum(number(t[-1][KWH]) or 0 for t in files.values())
-              for p, files in electricity.items()}
-    priors = {p: sum(number(t[-1][PRIOR]) or 0 for t in files.values())
-              for p, files in electricity.items()}
+    totals = {
+        p: sum(number(t[-1][KWH]) or 0 for t in files.values()) for p, files in electricity.items()
+    }
+    priors = {
+        p: sum(number(t[-1][PRIOR]) or 0 for t in files.values())
+        for p, files in electricity.items()
+    }
     checked = 0
     for period, table in indicators.items():
         rows = {row[0]: row for row in table[1:]}
@@ -912,8 +983,11 @@ def test_indicators_figures(
 
 
 def test_registry_and_electricity_bytes_are_unchanged(demo: DemoManifest) -> None:
-    lines = [f"{path} {digest}" for path, digest in digests(demo.landing_dir).items()
-             if path.split("/")[0] in ("registry", "electricity")]
+    lines = [
+        f"{path} {digest}"
+        for path, digest in digests(demo.landing_dir).items()
+        if path.split("/")[0] in ("registry", "electricity")
+    ]
     assert len(lines) == 72
     tree = hashlib.sha256(("\n".join(lines) + "\n").encode()).hexdigest()
     assert tree == REGISTRY_ELECTRICITY_DIGEST

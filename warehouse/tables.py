@@ -382,3 +382,44 @@ mart_published_indicator = sa.Table(
         "bureau released it (value added growth at comparable prices comes only from here)."
     ),
 )
+
+# --- data quality and alerts ------------------------------------------------------
+
+dq_result = sa.Table(
+    "dq_result",
+    metadata,
+    sa.Column("run_id", sa.String(36), primary_key=True),
+    sa.Column("suite", sa.String(64), primary_key=True),
+    sa.Column("expectation", sa.String(200), primary_key=True),
+    sa.Column("period", Period, nullable=False),
+    sa.Column("table_name", sa.String(64), nullable=True),
+    sa.Column("success", sa.Boolean, nullable=False),
+    sa.Column("observed_value", sa.Text, nullable=True),
+    sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_dq_result_period_suite", "period", "suite"),
+    comment="One row per expectation per quality-suite run (a run checks one period).",
+)
+
+alert = sa.Table(
+    "alert",
+    metadata,
+    sa.Column("alert_id", sa.String(36), primary_key=True),
+    sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("severity", sa.String(8), nullable=False),  # info / warning / critical
+    sa.Column("kind", sa.String(48), nullable=False),
+    sa.Column("source", sa.String(16), nullable=True),
+    sa.Column("period", Period, nullable=True),
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("delivered_to", sa.Text, nullable=True),
+    sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("delivery_attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("delivery_error", sa.Text, nullable=True),
+    sa.Index("ix_alert_period_kind", "period", "kind"),
+    sa.Index("ix_alert_fingerprint", "fingerprint"),
+    comment=(
+        "One row per finding raised (a failed check, a held-row pattern, a late source); "
+        "fingerprint identifies the same finding again so it is not sent twice."
+    ),
+)

@@ -62,8 +62,9 @@ def build_county(seed: int, timeline: Timeline, reference: Reference) -> County:
     names: set[str] = set()
     codes: set[str] = set()
     base = [_mine(rng, town, names, codes) for town in MINE_TOWNS]
-    base += [_enterprise(rng, reference, names, codes)
-             for _ in range(BASE_ENTERPRISES - len(MINE_TOWNS))]
+    base += [
+        _enterprise(rng, reference, names, codes) for _ in range(BASE_ENTERPRISES - len(MINE_TOWNS))
+    ]
     base.sort(key=lambda e: e.established)
     county = County(timeline, base)
     _assign_flags(rng, county)
@@ -122,9 +123,16 @@ def _town(rng: random.Random, reference: Reference, revenue: float) -> str:
     return rng.choices(towns, [TOWN_WEIGHTS.get(t, 1.0) for t in towns])[0]
 
 
-def _new(rng: random.Random, profile: IndustryProfile, industry: str, town: str,
-         revenue: float, established: tuple[int, int, int],
-         names: set[str], codes: set[str]) -> Enterprise:
+def _new(
+    rng: random.Random,
+    profile: IndustryProfile,
+    industry: str,
+    town: str,
+    revenue: float,
+    established: tuple[int, int, int],
+    names: set[str],
+    codes: set[str],
+) -> Enterprise:
     return Enterprise(
         code=credit_code(rng, established[0], codes),
         name=enterprise_name(rng, profile, names),
@@ -142,31 +150,52 @@ def _date(rng: random.Random, first_year: int, last_year: int) -> tuple[int, int
     return rng.randint(first_year, last_year), rng.randint(1, 12), rng.randint(1, 28)
 
 
-def _mine(rng: random.Random, town: str,
-          names: set[str], codes: set[str]) -> Enterprise:
+def _mine(rng: random.Random, town: str, names: set[str], codes: set[str]) -> Enterprise:
     profile = PROFILES[0]
     revenue = rng.lognormvariate(math.log(5e8), 0.5)
     return _new(rng, profile, "0610", town, revenue, _date(rng, 1996, 2008), names, codes)
 
 
-def _enterprise(rng: random.Random, reference: Reference,
-                names: set[str], codes: set[str]) -> Enterprise:
+def _enterprise(
+    rng: random.Random, reference: Reference, names: set[str], codes: set[str]
+) -> Enterprise:
     profile = _profile(rng)
     revenue = min(max(rng.lognormvariate(math.log(9e6), 1.1), 3e5), 3e9)
     established = _date(rng, 1996, 2016 if revenue >= ABOVE_SCALE_REVENUE else 2020)
-    return _new(rng, profile, _industry(rng, reference, profile),
-                _town(rng, reference, revenue), revenue, established, names, codes)
+    return _new(
+        rng,
+        profile,
+        _industry(rng, reference, profile),
+        _town(rng, reference, revenue),
+        revenue,
+        established,
+        names,
+        codes,
+    )
 
 
-def _entrant(rng: random.Random, reference: Reference, timeline: Timeline, t: int,
-             names: set[str], codes: set[str]) -> Enterprise:
+def _entrant(
+    rng: random.Random,
+    reference: Reference,
+    timeline: Timeline,
+    t: int,
+    names: set[str],
+    codes: set[str],
+) -> Enterprise:
     """A newly registered enterprise that enters the register (and the meters) at month ``t``."""
     profile = _profile(rng)
     revenue = rng.lognormvariate(math.log(1.5e7), 0.9) * (10 if t == 7 else 1)
     year, month = timeline.year_month(t - rng.randint(2, 8))
-    entrant = _new(rng, profile, _industry(rng, reference, profile),
-                   _town(rng, reference, revenue), revenue,
-                   (max(year, 2016), month, rng.randint(1, 28)), names, codes)
+    entrant = _new(
+        rng,
+        profile,
+        _industry(rng, reference, profile),
+        _town(rng, reference, revenue),
+        revenue,
+        (max(year, 2016), month, rng.randint(1, 28)),
+        names,
+        codes,
+    )
     entrant.entry = t
     return entrant
 
@@ -184,25 +213,40 @@ def _assign_flags(rng: random.Random, county: County) -> None:
         enterprise.specialised = ((-HISTORY, "省级专精特新"),)
     upgrade = min(18, county.timeline.months - 1)
     chosen[3].specialised += ((upgrade, "国家级专精特新“小巨人”"),)
-    county.events.append(Event("specialised_upgraded", upgrade, chosen[3].code, chosen[3].name,
-                               "专精特新 省级专精特新 -> 国家级专精特新“小巨人”"))
+    county.events.append(
+        Event(
+            "specialised_upgraded",
+            upgrade,
+            chosen[3].code,
+            chosen[3].name,
+            "专精特新 省级专精特新 -> 国家级专精特新“小巨人”",
+        )
+    )
     green = rng.sample(by_size[:150], 31)
-    for enterprise, level in zip(green, ["国家级"] * 3 + ["省级"] * 10 + ["市级"] * 18,
-                                 strict=True):
+    for enterprise, level in zip(
+        green, ["国家级"] * 3 + ["省级"] * 10 + ["市级"] * 18, strict=True
+    ):
         enterprise.green = level
 
 
-def _assign_scenarios(rng: random.Random, county: County, dynamics: dict[str, Dynamics],
-                      reference: Reference) -> None:
+def _assign_scenarios(
+    rng: random.Random, county: County, dynamics: dict[str, Dynamics], reference: Reference
+) -> None:
     """Stops, drops, decline, half stops, promotions and moves, each on distinct enterprises."""
     months = county.timeline.months
     used: set[str] = set()
 
     def pick(count: int, low: float, high: float, *, towns_only: bool = False) -> list[Enterprise]:
-        pool = [e for e in county.enterprises
-                if low <= e.base_revenue < high and e.code not in used and not e.key_enterprise
-                and e.industry != "0610" and e.specialised == ()
-                and not (towns_only and e.town in {p.name for p in reference.parks})]
+        pool = [
+            e
+            for e in county.enterprises
+            if low <= e.base_revenue < high
+            and e.code not in used
+            and not e.key_enterprise
+            and e.industry != "0610"
+            and e.specialised == ()
+            and not (towns_only and e.town in {p.name for p in reference.parks})
+        ]
         chosen = rng.sample(pool, count)
         used.update(e.code for e in chosen)
         return chosen
@@ -219,16 +263,24 @@ def _assign_scenarios(rng: random.Random, county: County, dynamics: dict[str, Dy
         drop = dynamics[enterprise.code]
         drop.drop_at, drop.drop_factor = min(rng.randint(6, 12), months - 1), rng.uniform(0.5, 0.65)
         drop.growth = rng.normalvariate(0.0, 0.03)
-        event("dropped", drop.drop_at, enterprise,
-              f"activity x{drop.drop_factor:.2f} from this month: year-on-year below -20 %")
+        event(
+            "dropped",
+            drop.drop_at,
+            enterprise,
+            f"activity x{drop.drop_factor:.2f} from this month: year-on-year below -20 %",
+        )
     for enterprise in pick(20, 1e6, 1e8):
         dynamics[enterprise.code].growth = rng.uniform(-0.18, -0.08)
     for enterprise in pick(3, 2e6, 4e7):
         half = rng.randint(-6, 10)
         dynamics[enterprise.code].half_at = half
         enterprise.statuses = ((half, "半停产"),)
-        event("half_stopped", max(half, 0), enterprise,
-              f"activity x0.45 and 半停产 since {county.timeline.period(half)}")
+        event(
+            "half_stopped",
+            max(half, 0),
+            enterprise,
+            f"activity x0.45 and 半停产 since {county.timeline.period(half)}",
+        )
     for enterprise in pick(4, 1.78e7, 1.95e7):
         dynamics[enterprise.code].growth = 0.35
     parks = [p.name for p in reference.parks]
@@ -239,8 +291,9 @@ def _assign_scenarios(rng: random.Random, county: County, dynamics: dict[str, Dy
         event("moved", moved, enterprise, f"{enterprise.town} -> {new_town}")
 
 
-def _activity(rng: random.Random, timeline: Timeline, enterprise: Enterprise,
-              dynamics: Dynamics) -> tuple[float, ...]:
+def _activity(
+    rng: random.Random, timeline: Timeline, enterprise: Enterprise, dynamics: Dynamics
+) -> tuple[float, ...]:
     """Monthly activity index: season x trend x noise, with drops, stops and a ramp-up."""
     values = []
     for t in range(-HISTORY, timeline.months):
@@ -258,8 +311,9 @@ def _activity(rng: random.Random, timeline: Timeline, enterprise: Enterprise,
     return tuple(values)
 
 
-def _accounts(rng: random.Random, timeline: Timeline, enterprise: Enterprise,
-              numbers: set[str]) -> list[Account]:
+def _accounts(
+    rng: random.Random, timeline: Timeline, enterprise: Enterprise, numbers: set[str]
+) -> list[Account]:
     """1-3 metering accounts: the main one under the enterprise's name, branches suffixed."""
     if enterprise.base_kwh >= 10_000_000:
         count = rng.choice((2, 3))
@@ -279,25 +333,35 @@ def _accounts(rng: random.Random, timeline: Timeline, enterprise: Enterprise,
             opened = rng.randint(-11, timeline.months - 4)
         noise = tuple(rng.lognormvariate(0, 0.03) for _ in range(HISTORY + timeline.months))
         kwh = enterprise.base_kwh * share
-        accounts.append(Account(
-            number=account_number(rng, numbers),
-            holder=enterprise.name + (BRANCH_SUFFIXES[index - 1] if index else ""),
-            share=share,
-            opened=opened,
-            station=station,
-            noise=noise,
-            category="大工业用电" if kwh >= LARGE_POWER_KWH else "一般工商业用电",
-        ))
+        accounts.append(
+            Account(
+                number=account_number(rng, numbers),
+                holder=enterprise.name + (BRANCH_SUFFIXES[index - 1] if index else ""),
+                share=share,
+                opened=opened,
+                station=station,
+                noise=noise,
+                category="大工业用电" if kwh >= LARGE_POWER_KWH else "一般工商业用电",
+            )
+        )
     return accounts
 
 
-def _unregistered(rng: random.Random, timeline: Timeline, name: str, index: int,
-                  numbers: set[str]) -> Enterprise:
+def _unregistered(
+    rng: random.Random, timeline: Timeline, name: str, index: int, numbers: set[str]
+) -> Enterprise:
     """A small workshop the utility bills under a name the register never holds, with no code."""
     enterprise = Enterprise(
-        code="", name=name, industry=("3031", "3022")[index], town=("临涣镇", "濉溪镇")[index],
-        established=(2005, 1, 1), date_style="iso", land_mu=None,
-        base_revenue=2e6, base_kwh=rng.uniform(80_000, 300_000), registered=False,
+        code="",
+        name=name,
+        industry=("3031", "3022")[index],
+        town=("临涣镇", "濉溪镇")[index],
+        established=(2005, 1, 1),
+        date_style="iso",
+        land_mu=None,
+        base_revenue=2e6,
+        base_kwh=rng.uniform(80_000, 300_000),
+        registered=False,
     )
     enterprise.activity = _activity(rng, timeline, enterprise, Dynamics())
     enterprise.accounts = _accounts(rng, timeline, enterprise, numbers)
@@ -312,8 +376,11 @@ def _rosters(county: County) -> None:
         revenue = {e.code: county.calendar_revenue(e, year - 1) for e in county.registered}
         roster = frozenset(code for code, value in revenue.items() if value >= ABOVE_SCALE_REVENUE)
         county.rosters[year] = roster
-        candidates = [e for e in county.registered if e.code not in roster
-                      and e.exists(january) and e.status_at(january) == "在营"]
+        candidates = [
+            e
+            for e in county.registered
+            if e.code not in roster and e.exists(january) and e.status_at(january) == "在营"
+        ]
         candidates.sort(key=lambda e: (-revenue[e.code], e.code))
         county.pools[year] = frozenset(e.code for e in candidates[:CULTIVATION_POOL])
         previous = county.rosters.get(year - 1)
@@ -321,8 +388,12 @@ def _rosters(county: County) -> None:
             continue
         for enterprise in county.registered:
             if enterprise.code in roster and enterprise.code not in previous:
-                county.events.append(Event("promoted", january, enterprise.code,
-                                           enterprise.name, "规上企业 否 -> 是"))
+                county.events.append(
+                    Event(
+                        "promoted", january, enterprise.code, enterprise.name, "规上企业 否 -> 是"
+                    )
+                )
             elif enterprise.code in previous and enterprise.code not in roster:
-                county.events.append(Event("demoted", january, enterprise.code,
-                                           enterprise.name, "规上企业 是 -> 否"))
+                county.events.append(
+                    Event("demoted", january, enterprise.code, enterprise.name, "规上企业 是 -> 否")
+                )

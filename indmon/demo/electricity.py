@@ -21,8 +21,15 @@ from indmon.demo.naming import mistype
 from indmon.demo.periods import Timeline
 
 SOURCE = "electricity"
-HEADER = ("户号", "户名", "统一社会信用代码", "用电类别", "电费年月",
-          "本月用电量（千瓦时）", "上年同月用电量（千瓦时）")
+HEADER = (
+    "户号",
+    "户名",
+    "统一社会信用代码",
+    "用电类别",
+    "电费年月",
+    "本月用电量（千瓦时）",
+    "上年同月用电量（千瓦时）",
+)
 CODE, PERIOD, KWH, PRIOR = 2, 4, 5, 6
 CITY, LINHUAN = STATIONS
 #: (offset, station) of the one station-month delivered as a workbook.
@@ -56,11 +63,15 @@ class AccountPlan:
 
     def is_clean(self, enterprise: Enterprise, account: Account) -> bool:
         """Whether the account's code is always written correctly (no planned mess)."""
-        return (enterprise.registered and account.number not in self.mistyped
-                and account.number not in self.blank_from)
+        return (
+            enterprise.registered
+            and account.number not in self.mistyped
+            and account.number not in self.blank_from
+        )
 
-    def code_cell(self, rng: random.Random, enterprise: Enterprise, account: Account,
-                  t: int) -> str:
+    def code_cell(
+        self, rng: random.Random, enterprise: Enterprise, account: Account, t: int
+    ) -> str:
         """The 统一社会信用代码 cell of one account in month ``t``."""
         if account.number in self.mistyped:
             return self.mistyped[account.number]
@@ -81,30 +92,56 @@ def plan_accounts(county: County, seed: int) -> AccountPlan:
     rng = random.Random(f"{seed}:{SOURCE}:accounts")
     timeline = county.timeline
     plan = AccountPlan()
-    mains = [(e, a) for e in county.registered for a in e.accounts
-             if a.holder == e.name and e.entry < 0 and a.opened < 0]
+    mains = [
+        (e, a)
+        for e in county.registered
+        for a in e.accounts
+        if a.holder == e.name and e.entry < 0 and a.opened < 0
+    ]
     for enterprise, account in rng.sample(mains, MISTYPED_ACCOUNTS):
         plan.mistyped[account.number] = mistype(rng, enterprise.code)
-        plan.events.append(DemoEvent(
-            "mistyped_code_account", timeline.period(0), enterprise.code, account.holder,
-            f"always written {plan.mistyped[account.number]}; 户名 equals the registered name",
-            account.number))
-    existing = [(e, a) for e in county.registered for a in e.accounts
-                if a.opened <= 0 and e.entry <= 0 and a.number not in plan.mistyped]
+        plan.events.append(
+            DemoEvent(
+                "mistyped_code_account",
+                timeline.period(0),
+                enterprise.code,
+                account.holder,
+                f"always written {plan.mistyped[account.number]}; 户名 equals the registered name",
+                account.number,
+            )
+        )
+    existing = [
+        (e, a)
+        for e in county.registered
+        for a in e.accounts
+        if a.opened <= 0 and e.entry <= 0 and a.number not in plan.mistyped
+    ]
     for enterprise, account in rng.sample(existing, round(len(existing) * BLANK_CODE_SHARE)):
         since = rng.randint(3, max(3, timeline.months - 3))
         plan.blank_from[account.number] = since
-        plan.events.append(DemoEvent(
-            "blank_code_account", timeline.period(min(since, timeline.months - 1)),
-            enterprise.code, account.holder,
-            "统一社会信用代码 blank from this month on, present before", account.number))
+        plan.events.append(
+            DemoEvent(
+                "blank_code_account",
+                timeline.period(min(since, timeline.months - 1)),
+                enterprise.code,
+                account.holder,
+                "统一社会信用代码 blank from this month on, present before",
+                account.number,
+            )
+        )
     for enterprise in county.enterprises:
         if not enterprise.registered:
             for account in enterprise.accounts:
-                plan.events.append(DemoEvent(
-                    "unmatched_account", timeline.period(max(account.opened, 0)), "",
-                    account.holder, "no code and a 户名 the register does not hold",
-                    account.number))
+                plan.events.append(
+                    DemoEvent(
+                        "unmatched_account",
+                        timeline.period(max(account.opened, 0)),
+                        "",
+                        account.holder,
+                        "no code and a 户名 the register does not hold",
+                        account.number,
+                    )
+                )
     return plan
 
 
@@ -129,7 +166,8 @@ def write_electricity(landing: Path, county: County, seed: int) -> SourceOutput:
             kind = FAULTS.get((t, station))
             if kind is not None:
                 output.faults.append(
-                    _inject(rng, timeline, plan, kind, name, t, metered, rows, xlsx))
+                    _inject(rng, timeline, plan, kind, name, t, metered, rows, xlsx)
+                )
             total = _total_row(rows, xlsx)
             header: Row = [_header_label(h, (t, station)) for h in HEADER]
             table = [header, *rows, total]
@@ -140,27 +178,46 @@ def write_electricity(landing: Path, county: County, seed: int) -> SourceOutput:
                 write_xlsx(path, table, thousands=(KWH, PRIOR))
             else:
                 write_csv(path, table, encoding="gbk")
-            output.files.append(DemoFile(SOURCE, timeline.period(t), name, len(rows),
-                                         _numeric(total[KWH])))
+            output.files.append(
+                DemoFile(SOURCE, timeline.period(t), name, len(rows), _numeric(total[KWH]))
+            )
     return output
 
 
 def _metered(county: County, t: int, station: str) -> list[tuple[Enterprise, Account]]:
     """The accounts billed by one station in month ``t``, in account-number order."""
-    pairs = [(e, a) for e in county.enterprises if e.exists(t)
-             for a in e.accounts if a.opened <= t and a.station == station]
+    pairs = [
+        (e, a)
+        for e in county.enterprises
+        if e.exists(t)
+        for a in e.accounts
+        if a.opened <= t and a.station == station
+    ]
     return sorted(pairs, key=lambda pair: pair[1].number)
 
 
-def _row(rng: random.Random, timeline: Timeline, plan: AccountPlan, enterprise: Enterprise,
-         account: Account, t: int, xlsx: bool) -> Row:
+def _row(
+    rng: random.Random,
+    timeline: Timeline,
+    plan: AccountPlan,
+    enterprise: Enterprise,
+    account: Account,
+    t: int,
+    xlsx: bool,
+) -> Row:
     """One account's row for billing month ``t``."""
     kwh = enterprise.kwh(account, t)
     assert kwh is not None
     prior = enterprise.kwh(account, t - 12) if account.opened <= t - 12 else None
-    return [account.number, account.holder, plan.code_cell(rng, enterprise, account, t),
-            account.category, timeline.compact(t), _kwh_cell(rng, kwh, xlsx),
-            prior if xlsx else ("" if prior is None else str(prior))]
+    return [
+        account.number,
+        account.holder,
+        plan.code_cell(rng, enterprise, account, t),
+        account.category,
+        timeline.compact(t),
+        _kwh_cell(rng, kwh, xlsx),
+        prior if xlsx else ("" if prior is None else str(prior)),
+    ]
 
 
 def _kwh_cell(rng: random.Random, kwh: int, xlsx: bool, *, separators: bool | None = None) -> Cell:
@@ -186,8 +243,15 @@ def _total_row(rows: list[Row], xlsx: bool) -> Row:
     """The 合计 row: sums of the numeric kWh and prior-year cells."""
     kwh = sum(v for r in rows if (v := _numeric(r[KWH])) is not None)
     prior = sum(v for r in rows if (v := _numeric(r[PRIOR])) is not None)
-    return ["", "合计", "", "", "", _kwh_cell(random.Random(0), kwh, xlsx, separators=True),
-            prior if xlsx else str(prior)]
+    return [
+        "",
+        "合计",
+        "",
+        "",
+        "",
+        _kwh_cell(random.Random(0), kwh, xlsx, separators=True),
+        prior if xlsx else str(prior),
+    ]
 
 
 def _header_label(label: str, at: tuple[int, str]) -> str:
@@ -204,22 +268,43 @@ def _add_remarks(rng: random.Random, table: list[Row]) -> None:
         table[index].append(rng.choice(REMARKS) if index in noted else "")
 
 
-def _inject(rng: random.Random, timeline: Timeline, plan: AccountPlan, kind: str, name: str,
-            t: int, metered: list[tuple[Enterprise, Account]], rows: list[Row],
-            xlsx: bool) -> InjectedFault:
+def _inject(
+    rng: random.Random,
+    timeline: Timeline,
+    plan: AccountPlan,
+    kind: str,
+    name: str,
+    t: int,
+    metered: list[tuple[Enterprise, Account]],
+    rows: list[Row],
+    xlsx: bool,
+) -> InjectedFault:
     """Damage one clean row (or add one) and say exactly where."""
-    clean = [i for i, (e, a) in enumerate(metered)
-             if plan.is_clean(e, a) and rows[i][CODE] == e.code and (e.kwh(a, t) or 0) > 0
-             and a.opened <= t - 1 and e.exists(t - 1)]
+    clean = [
+        i
+        for i, (e, a) in enumerate(metered)
+        if plan.is_clean(e, a)
+        and rows[i][CODE] == e.code
+        and (e.kwh(a, t) or 0) > 0
+        and a.opened <= t - 1
+        and e.exists(t - 1)
+    ]
     index = rng.choice(clean)
     enterprise, account = metered[index]
     kwh = enterprise.kwh(account, t) or 0
     period = timeline.period(t)
 
     def fault(row_number: int, description: str, value: Cell) -> InjectedFault:
-        return InjectedFault(SOURCE, period, name, row_number, kind,
-                             f"户号 {account.number} {account.holder}: {description}",
-                             key=account.number, value=str(value))
+        return InjectedFault(
+            SOURCE,
+            period,
+            name,
+            row_number,
+            kind,
+            f"户号 {account.number} {account.holder}: {description}",
+            key=account.number,
+            value=str(value),
+        )
 
     if kind == "non_numeric_kwh":
         rows[index][KWH] = "待核"
@@ -229,9 +314,12 @@ def _inject(rng: random.Random, timeline: Timeline, plan: AccountPlan, kind: str
         return fault(index + 2, f"本月用电量 is negative ({-kwh}, sign flipped)", -kwh)
     if kind == "wrong_period":
         rows.append(_row(rng, timeline, plan, enterprise, account, t - 1, xlsx))
-        return fault(len(rows) + 1, f"a row for 电费年月 {timeline.compact(t - 1)} in the "
-                     f"{timeline.compact(t)} file (its own row is at line {index + 2})",
-                     timeline.compact(t - 1))
+        return fault(
+            len(rows) + 1,
+            f"a row for 电费年月 {timeline.compact(t - 1)} in the "
+            f"{timeline.compact(t)} file (its own row is at line {index + 2})",
+            timeline.compact(t - 1),
+        )
     if kind == "exact_duplicate":
         rows.insert(index + 1, list(rows[index]))
         return fault(index + 3, f"exact copy of line {index + 2}", rows[index][KWH])
@@ -240,6 +328,7 @@ def _inject(rng: random.Random, timeline: Timeline, plan: AccountPlan, kind: str
         copy = list(rows[index])
         copy[KWH] = _kwh_cell(rng, other, xlsx)
         rows.append(copy)
-        return fault(len(rows) + 1, f"again with 本月用电量 {other} (line {index + 2} has {kwh})",
-                     copy[KWH])
+        return fault(
+            len(rows) + 1, f"again with 本月用电量 {other} (line {index + 2} has {kwh})", copy[KWH]
+        )
     raise ValueError(f"unknown electricity fault kind {kind!r}")

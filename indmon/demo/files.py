@@ -17,8 +17,9 @@ Cell = str | int | float | date | None
 _FIXED_CREATED = datetime(2020, 1, 1)
 
 
-def write_csv(path: Path, rows: Sequence[Sequence[Cell]], *, encoding: str,
-              bom: bool = False) -> None:
+def write_csv(
+    path: Path, rows: Sequence[Sequence[Cell]], *, encoding: str, bom: bool = False
+) -> None:
     """Write rows as Excel does on a Chinese Windows desktop: CRLF line ends, minimal quoting."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -29,8 +30,13 @@ def write_csv(path: Path, rows: Sequence[Sequence[Cell]], *, encoding: str,
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
 
 
-def write_xlsx(path: Path, rows: Sequence[Sequence[Cell]], *, sheet: str = "Sheet1",
-               thousands: Collection[int] = ()) -> None:
+def write_xlsx(
+    path: Path,
+    rows: Sequence[Sequence[Cell]],
+    *,
+    sheet: str = "Sheet1",
+    thousands: Collection[int] = (),
+) -> None:
     """One sheet, header in row 1; numbers as numbers, dates as Excel date cells.
 
     Whole numbers in the ``thousands`` columns (0-based) display as ``#,##0``; other
@@ -40,9 +46,10 @@ def write_xlsx(path: Path, rows: Sequence[Sequence[Cell]], *, sheet: str = "Shee
     fixed time, so equal content writes equal bytes.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                               "strings_to_formulas": False,
-                                               "strings_to_urls": False})
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+    )
     workbook.set_properties({"created": _FIXED_CREATED, "author": "", "title": ""})
     worksheet = workbook.add_worksheet(sheet)
     numbers = workbook.add_format({"num_format": "#,##0"})

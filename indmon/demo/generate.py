@@ -19,12 +19,18 @@ from indmon.demo.tax import write_tax
 #: One writer per source, each drawing from its own random stream (``f"{seed}:<source>…"``),
 #: so adding one never changes the others' files; add projects here when it comes.
 Writer = Callable[[Path, County, int], SourceOutput]
-WRITERS: tuple[Writer, ...] = (write_registry, write_electricity, write_tax, write_statistics,
-                               write_indicators)
+WRITERS: tuple[Writer, ...] = (
+    write_registry,
+    write_electricity,
+    write_tax,
+    write_statistics,
+    write_indicators,
+)
 
 
-def generate_demo(landing_dir: Path, *, seed: int = 20220, start: str = "2021-01",
-                  months: int = 24) -> DemoManifest:
+def generate_demo(
+    landing_dir: Path, *, seed: int = 20220, start: str = "2021-01", months: int = 24
+) -> DemoManifest:
     """Write ``months`` monthly deliveries from ``start`` into ``landing_dir``.
 
     The tree is ``<landing>/<source>/<YYYY-MM>/<file>`` plus ``demo_manifest.json`` at the
@@ -43,8 +49,9 @@ def generate_demo(landing_dir: Path, *, seed: int = 20220, start: str = "2021-01
         sum(county.above_scale(e, t) for e in county.register_at(t)) for t in timeline.offsets
     )
     model_events = [
-        DemoEvent(event.kind, timeline.period(max(event.t, 0)), event.code, event.name,
-                  event.detail)
+        DemoEvent(
+            event.kind, timeline.period(max(event.t, 0)), event.code, event.name, event.detail
+        )
         for event in county.events
     ]
     manifest = DemoManifest(

@@ -37,8 +37,13 @@ def file_name(timeline: Timeline, t: int) -> str:
 
 def county_kwh(county: County, t: int) -> int:
     """The utility's total kWh of month ``t``: every account metered then."""
-    return sum(e.kwh(a, t) or 0 for e in county.enterprises if e.exists(t)
-               for a in e.accounts if a.opened <= t)
+    return sum(
+        e.kwh(a, t) or 0
+        for e in county.enterprises
+        if e.exists(t)
+        for a in e.accounts
+        if a.opened <= t
+    )
 
 
 def investment(seed: int, timeline: Timeline) -> tuple[list[float], list[float]]:
@@ -46,8 +51,10 @@ def investment(seed: int, timeline: Timeline) -> tuple[list[float], list[float]]
     rng = random.Random(f"{seed}:{SOURCE}:investment")
     total, renovation = [], []
     level, share = INVEST_BASE, RENOVATION_SHARE
-    growth = {year: (rng.uniform(0.06, 0.2), rng.uniform(0.0, 0.06))
-              for year in range(timeline.year_month(-HISTORY)[0], timeline.years[-1] + 1)}
+    growth = {
+        year: (rng.uniform(0.06, 0.2), rng.uniform(0.0, 0.06))
+        for year in range(timeline.year_month(-HISTORY)[0], timeline.years[-1] + 1)
+    }
     for t in range(-HISTORY, timeline.months):
         year, month = timeline.year_month(t)
         level *= math.exp(growth[year][0] / 12)
@@ -74,8 +81,14 @@ def write_indicators(landing: Path, county: County, seed: int) -> SourceOutput:
             ["规模以上工业企业数", "个", "", "", "", ""],
             ["工业投资", "万元", "", "", "", ""],
             ["技术改造投资", "万元", "", "", "", ""],
-            ["工业用电量", "万千瓦时", round(kwh_now[-1] / 10_000), round(sum(kwh_now) / 10_000),
-             growth(kwh_now[-1], kwh_before[-1]), growth(sum(kwh_now), sum(kwh_before))],
+            [
+                "工业用电量",
+                "万千瓦时",
+                round(kwh_now[-1] / 10_000),
+                round(sum(kwh_now) / 10_000),
+                growth(kwh_now[-1], kwh_before[-1]),
+                growth(sum(kwh_now), sum(kwh_before)),
+            ],
         ]
         if month > 1:
             rows[0][4] = _value_added(county, t, (t,))
@@ -86,8 +99,9 @@ def write_indicators(landing: Path, county: County, seed: int) -> SourceOutput:
                 row[3] = round(now / 100) * 100
                 row[5] = growth(now, sum(series[s - 12 + HISTORY] for s in ytd))
         period, name = timeline.period(t), file_name(timeline, t)
-        write_csv(landing / SOURCE / period / name, [list(HEADER), *rows],
-                  encoding="utf-8", bom=True)
+        write_csv(
+            landing / SOURCE / period / name, [list(HEADER), *rows], encoding="utf-8", bom=True
+        )
         output.files.append(DemoFile(SOURCE, period, name, len(rows)))
     return output
 

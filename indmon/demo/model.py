@@ -125,8 +125,9 @@ class Enterprise:
         """kWh of one account in month ``t``; None before the account exists."""
         if t < account.opened or t < -HISTORY:
             return None
-        return round(self.base_kwh / 12 * self.activity_at(t) * account.share
-                     * account.noise[t + HISTORY])
+        return round(
+            self.base_kwh / 12 * self.activity_at(t) * account.share * account.noise[t + HISTORY]
+        )
 
     def figures(self, t: int) -> MonthFigures:
         """Output, revenue, profit, staff, kWh and energy of month ``t`` (zeros before entry).
@@ -230,5 +231,8 @@ class County:
     def calendar_revenue(self, enterprise: Enterprise, year: int) -> float:
         """Revenue (yuan) over one calendar year, counting only months it existed."""
         first = self.timeline.offset(year, 1)
-        return sum(enterprise.revenue(t) for t in range(first, first + 12)
-                   if -HISTORY <= t < self.timeline.months and enterprise.exists(t))
+        return sum(
+            enterprise.revenue(t)
+            for t in range(first, first + 12)
+            if -HISTORY <= t < self.timeline.months and enterprise.exists(t)
+        )

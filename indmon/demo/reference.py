@@ -39,8 +39,12 @@ def load_reference(directory: Path = REFERENCE_DIR) -> Reference:
     """Read ``suixi_regions.csv`` and ``gbt4754_2017.csv``."""
     with (directory / "suixi_regions.csv").open(encoding="utf-8", newline="") as handle:
         regions = [
-            Region(row["code"], row["name"], row["kind"],
-                   tuple(n for n in row["former_names"].split(";") if n))
+            Region(
+                row["code"],
+                row["name"],
+                row["kind"],
+                tuple(n for n in row["former_names"].split(";") if n),
+            )
             for row in csv.DictReader(handle)
         ]
     classes: dict[str, list[str]] = {}

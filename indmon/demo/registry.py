@@ -12,12 +12,27 @@ from indmon.demo.model import County, Enterprise
 from indmon.demo.naming import mistype
 
 SOURCE = "registry"
-HEADER = ("统一社会信用代码", "企业名称", "行业代码", "所在乡镇（园区）", "用地面积（亩）",
-          "成立日期", "规上企业", "重点企业", "入规培育库", "专精特新", "绿色工厂", "经营状态")
+HEADER = (
+    "统一社会信用代码",
+    "企业名称",
+    "行业代码",
+    "所在乡镇（园区）",
+    "用地面积（亩）",
+    "成立日期",
+    "规上企业",
+    "重点企业",
+    "入规培育库",
+    "专精特新",
+    "绿色工厂",
+    "经营状态",
+)
 #: (offset, current name, former name written in that month's snapshot).
 FORMER_NAMES = (
-    (4, "孙疃镇", "孙町镇"), (5, "孙疃镇", "孙町镇"), (13, "孙疃镇", "孙町镇"),
-    (7, "安徽省濉溪经济开发区", "濉溪经济开发区"), (17, "安徽省濉溪经济开发区", "濉溪经济开发区"),
+    (4, "孙疃镇", "孙町镇"),
+    (5, "孙疃镇", "孙町镇"),
+    (13, "孙疃镇", "孙町镇"),
+    (7, "安徽省濉溪经济开发区", "濉溪经济开发区"),
+    (17, "安徽省濉溪经济开发区", "濉溪经济开发区"),
     (20, "安徽省濉溪经济开发区", "濉溪经济开发区"),
 )
 INVALID_CODE_AT = 10
@@ -54,8 +69,15 @@ def write_registry(landing: Path, county: County, seed: int) -> SourceOutput:
         output.files.append(DemoFile(SOURCE, period, name, len(rows)))
         for since, current, former in FORMER_NAMES:
             if since == t:
-                output.events.append(DemoEvent("former_town_name", period, "", "",
-                                               f"{former} written for {current} in {name}"))
+                output.events.append(
+                    DemoEvent(
+                        "former_town_name",
+                        period,
+                        "",
+                        "",
+                        f"{former} written for {current} in {name}",
+                    )
+                )
     return output
 
 
@@ -74,9 +96,17 @@ def _row(rng: random.Random, county: County, enterprise: Enterprise, t: int) -> 
     if not xlsx:
         land = "" if enterprise.land_mu is None else f"{enterprise.land_mu:.1f}"
     return [
-        enterprise.code, enterprise.name, industry, town, land, _date_cell(enterprise, xlsx),
-        _yes(county.above_scale(enterprise, t)), _yes(enterprise.key_enterprise),
-        _yes(county.cultivated(enterprise, t)), enterprise.specialised_at(t), enterprise.green,
+        enterprise.code,
+        enterprise.name,
+        industry,
+        town,
+        land,
+        _date_cell(enterprise, xlsx),
+        _yes(county.above_scale(enterprise, t)),
+        _yes(enterprise.key_enterprise),
+        _yes(county.cultivated(enterprise, t)),
+        enterprise.specialised_at(t),
+        enterprise.green,
         enterprise.status_at(t),
     ]
 
@@ -97,26 +127,41 @@ def _date_cell(enterprise: Enterprise, xlsx: bool) -> Cell:
     return f"{year}/{month}/{day}"
 
 
-def _inject(rng: random.Random, county: County, t: int, name: str,
-            rows: list[list[Cell]]) -> InjectedFault | None:
+def _inject(
+    rng: random.Random, county: County, t: int, name: str, rows: list[list[Cell]]
+) -> InjectedFault | None:
     """A mistyped code in one snapshot; the same code twice in another."""
     period = county.timeline.period(t)
     if t == INVALID_CODE_AT:
         index = rng.randrange(len(rows))
         true_code = str(rows[index][0])
         rows[index][0] = mistype(rng, true_code)
-        return InjectedFault(SOURCE, period, name, index + 2, "invalid_credit_code",
-                             f"credit code {rows[index][0]} of {rows[index][1]} fails its check "
-                             f"(true code {true_code})", key=str(rows[index][0]),
-                             value=str(rows[index][0]))
+        return InjectedFault(
+            SOURCE,
+            period,
+            name,
+            index + 2,
+            "invalid_credit_code",
+            f"credit code {rows[index][0]} of {rows[index][1]} fails its check "
+            f"(true code {true_code})",
+            key=str(rows[index][0]),
+            value=str(rows[index][0]),
+        )
     if t == DUPLICATE_CODE_AT:
         index = rng.choice([i for i, row in enumerate(rows) if row[4] not in (None, "")])
         copy = list(rows[index])
         land = round(float(str(rows[index][4])) * 1.5, 1)
         copy[4] = land if isinstance(rows[index][4], float) else f"{land:.1f}"
         rows.append(copy)
-        return InjectedFault(SOURCE, period, name, len(rows) + 1, "duplicate_credit_code",
-                             f"{copy[0]} {copy[1]} appears again (first at row {index + 2}) "
-                             f"with 用地面积 {copy[4]} instead of {rows[index][4]}",
-                             key=str(copy[0]), value=str(copy[4]))
+        return InjectedFault(
+            SOURCE,
+            period,
+            name,
+            len(rows) + 1,
+            "duplicate_credit_code",
+            f"{copy[0]} {copy[1]} appears again (first at row {index + 2}) "
+            f"with 用地面积 {copy[4]} instead of {rows[index][4]}",
+            key=str(copy[0]),
+            value=str(copy[4]),
+        )
     return None

@@ -25,8 +25,13 @@ from indmon.demo.tax import new_workbook, write_cells
 SOURCE = "statistics"
 SINGLE = ("统一社会信用代码", "单位详细名称", "行业代码", "区划代码")
 #: Header groups of row 2 and whether they split into 本年累计/上年同期 in row 3.
-GROUPS = (("工业总产值（千元）", True), ("营业收入（千元）", True), ("利润总额（千元）", True),
-          ("从业人员平均人数（人）", False), ("综合能源消费量（吨标准煤）", True))
+GROUPS = (
+    ("工业总产值（千元）", True),
+    ("营业收入（千元）", True),
+    ("利润总额（千元）", True),
+    ("从业人员平均人数（人）", False),
+    ("综合能源消费量（吨标准煤）", True),
+)
 SUB = ("本年累计", "上年同期")
 CODE, NAME, INDUSTRY, REGION, OUTPUT, OUTPUT_PRIOR, REVENUE, REVENUE_PRIOR = range(8)
 #: Columns the title spans (A:N, one more than the table, as the bureau's export does).
@@ -78,12 +83,22 @@ def write_statistics(landing: Path, county: County, seed: int) -> SourceOutput:
         if kind is not None:
             fault, held = _inject(rng, kind, period, name, rows)
             output.faults.append(fault)
-        _write(landing / SOURCE / period / name,
-               f"濉溪县规模以上工业企业主要经济指标（{year}年1-{month}月）", rows)
-        kept = [row for row in rows[:len(enterprises)] if row[CODE] not in held]
-        output.files.append(DemoFile(
-            SOURCE, period, name, len(rows), kept_rows=len(kept),
-            kept_total=str(sum(_whole(row[OUTPUT]) for row in kept))))
+        _write(
+            landing / SOURCE / period / name,
+            f"濉溪县规模以上工业企业主要经济指标（{year}年1-{month}月）",
+            rows,
+        )
+        kept = [row for row in rows[: len(enterprises)] if row[CODE] not in held]
+        output.files.append(
+            DemoFile(
+                SOURCE,
+                period,
+                name,
+                len(rows),
+                kept_rows=len(kept),
+                kept_total=str(sum(_whole(row[OUTPUT]) for row in kept)),
+            )
+        )
     return output
 
 
@@ -93,16 +108,27 @@ def year_to_date(county: County, enterprise: Enterprise, t: int) -> list[MonthFi
     return [enterprise.figures(s) for s in range(january, t + 1)]
 
 
-def _row(county: County, reference: Reference, enterprise: Enterprise, t: int,
-         factor: float) -> Row:
+def _row(
+    county: County, reference: Reference, enterprise: Enterprise, t: int, factor: float
+) -> Row:
     now = _sums(year_to_date(county, enterprise, t), 1.0)
     prior: Sequence[Cell] = [None] * 5
     if reported_prior(county, enterprise, t):
         prior = _sums(year_to_date(county, enterprise, t - 12), factor)
     return [
-        enterprise.code, enterprise.name, enterprise.industry,
+        enterprise.code,
+        enterprise.name,
+        enterprise.industry,
         reference.region(enterprise.town_at(t)).code,
-        now[0], prior[0], now[1], prior[1], now[2], prior[2], now[3], now[4], prior[4],
+        now[0],
+        prior[0],
+        now[1],
+        prior[1],
+        now[2],
+        prior[2],
+        now[3],
+        now[4],
+        prior[4],
     ]
 
 
@@ -122,29 +148,43 @@ def _whole(cell: Cell) -> int:
     return cell if isinstance(cell, int) else 0
 
 
-def _inject(rng: random.Random, kind: str, period: str, name: str,
-            rows: list[Row]) -> tuple[InjectedFault, set[str]]:
+def _inject(
+    rng: random.Random, kind: str, period: str, name: str, rows: list[Row]
+) -> tuple[InjectedFault, set[str]]:
     """Text in 营业收入 本年累计, or an enterprise again with other figures."""
     index = rng.choice([i for i, row in enumerate(rows) if row[OUTPUT_PRIOR] is not None])
     row = rows[index]
     code = str(row[CODE])
 
     def fault(row_number: int, description: str, value: str) -> InjectedFault:
-        return InjectedFault(SOURCE, period, name, row_number, kind,
-                             f"{code} {row[NAME]}: {description}", key=code, value=value)
+        return InjectedFault(
+            SOURCE,
+            period,
+            name,
+            row_number,
+            kind,
+            f"{code} {row[NAME]}: {description}",
+            key=code,
+            value=value,
+        )
 
     if kind == "not_a_number":
         true_value = row[REVENUE]
         row[REVENUE] = "待报"
-        return fault(index + FIRST_ROW, f"营业收入 本年累计 is 待报 instead of {true_value}",
-                     "待报"), {code}
+        return fault(
+            index + FIRST_ROW, f"营业收入 本年累计 is 待报 instead of {true_value}", "待报"
+        ), {code}
     if kind == "conflicting_duplicate":
         copy = list(row)
         copy[OUTPUT] = round(_whole(row[OUTPUT]) * 1.06) + 11
         copy[REVENUE] = round(_whole(row[REVENUE]) * 1.05) + 7
         rows.append(copy)
-        return fault(len(rows) + FIRST_ROW - 1, f"again with 工业总产值 本年累计 {copy[OUTPUT]} "
-                     f"(row {index + FIRST_ROW} has {row[OUTPUT]})", str(copy[OUTPUT])), {code}
+        return fault(
+            len(rows) + FIRST_ROW - 1,
+            f"again with 工业总产值 本年累计 {copy[OUTPUT]} "
+            f"(row {index + FIRST_ROW} has {row[OUTPUT]})",
+            str(copy[OUTPUT]),
+        ), {code}
     raise ValueError(f"unknown statistics fault kind {kind!r}")
 
 

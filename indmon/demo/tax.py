@@ -31,14 +31,29 @@ from indmon.demo.periods import HISTORY, Timeline
 from schemas.credit_code import ALPHABET, complete_credit_code
 
 SOURCE = "tax"
-HEADER = ("纳税人识别号", "纳税人名称", "所属期", "增值税", "企业所得税", "其他税收",
-          "税收合计", "留抵退税额", "应税销售收入")
+HEADER = (
+    "纳税人识别号",
+    "纳税人名称",
+    "所属期",
+    "增值税",
+    "企业所得税",
+    "其他税收",
+    "税收合计",
+    "留抵退税额",
+    "应税销售收入",
+)
 ID, NAME, PERIOD, VAT, CIT, OTHER, TOTAL, REFUND, SALES = range(9)
 #: Excel row of the first data row (title, unit and header above it).
 FIRST_ROW = 4
 #: The injected bad rows: offset -> kind.
-FAULTS = {5: "invalid_credit_code", 9: "total_mismatch", 11: "not_a_number",
-          14: "period_mismatch", 16: "exact_duplicate", 20: "conflicting_duplicate"}
+FAULTS = {
+    5: "invalid_credit_code",
+    9: "total_mismatch",
+    11: "not_a_number",
+    14: "period_mismatch",
+    16: "exact_duplicate",
+    20: "conflicting_duplicate",
+}
 STOPPED_MONTHS = 3
 TEXT_ROW_SHARE = 0.06
 COMPACT_PERIOD_SHARE = 0.25
@@ -46,9 +61,12 @@ NEGATIVE_VAT_SHARE = 0.012
 REFUND_YEAR = 2022
 #: Taxpayers that are no enterprises: (category prefix, name).
 NOT_ENTERPRISES = (
-    ("92", "濉溪县刘桥镇李记五金加工部"), ("92", "濉溪县韩村镇张氏石材加工厂"),
-    ("92", "濉溪县五沟镇王师傅农机修理部"), ("92", "濉溪县孙疃镇陈记豆制品加工坊"),
-    ("92", "濉溪县濉溪镇鑫隆门窗加工部"), ("93", "濉溪县百善镇丰禾农产品加工专业合作社"),
+    ("92", "濉溪县刘桥镇李记五金加工部"),
+    ("92", "濉溪县韩村镇张氏石材加工厂"),
+    ("92", "濉溪县五沟镇王师傅农机修理部"),
+    ("92", "濉溪县孙疃镇陈记豆制品加工坊"),
+    ("92", "濉溪县濉溪镇鑫隆门窗加工部"),
+    ("93", "濉溪县百善镇丰禾农产品加工专业合作社"),
 )
 _FIXED_CREATED = datetime(2020, 1, 1)
 
@@ -101,13 +119,21 @@ def plan_taxpayers(county: County, seed: int) -> list[Taxpayer]:
         if rng.random() < 0.02:
             refunds.setdefault(rng.choice(earlier), rng.uniform(0.05, 0.3))
         land_tax = (e.land_mu or 5.0) * 667 * rng.uniform(3, 8) / 12
-        payers.append(Taxpayer(e.code, e.name, e, rng.uniform(0.003, 0.008),
-                               round(land_tax * 100), refunds))
+        payers.append(
+            Taxpayer(e.code, e.name, e, rng.uniform(0.003, 0.008), round(land_tax * 100), refunds)
+        )
     for prefix, name in NOT_ENTERPRISES:
         body = "MA" + "".join(rng.choice(ALPHABET) for _ in range(6))
-        payers.append(Taxpayer(complete_credit_code(prefix + "340621" + body), name, None,
-                               rng.uniform(0.004, 0.01), round(rng.uniform(50, 300) * 100),
-                               small_sales=rng.uniform(3e4, 2.5e5)))
+        payers.append(
+            Taxpayer(
+                complete_credit_code(prefix + "340621" + body),
+                name,
+                None,
+                rng.uniform(0.004, 0.01),
+                round(rng.uniform(50, 300) * 100),
+                small_sales=rng.uniform(3e4, 2.5e5),
+            )
+        )
     return sorted(payers, key=lambda p: p.code)
 
 
@@ -132,8 +158,13 @@ def amounts(seed: int, county: County, payer: Taxpayer, t: int) -> Amounts | Non
         vat = -sales * rng.uniform(0.002, 0.012)
     rate = 0.25 if e.base_revenue >= 3e7 else 0.05
     cit = max(figures.profit, 0.0) * rate * rng.lognormvariate(0, 0.15)
-    return Amounts(_fen(vat), _fen(cit), _fen(sales * payer.other_rate) + payer.fixed_fen,
-                   _fen(sales * payer.refunds.get(t, 0.0)), _fen(sales))
+    return Amounts(
+        _fen(vat),
+        _fen(cit),
+        _fen(sales * payer.other_rate) + payer.fixed_fen,
+        _fen(sales * payer.refunds.get(t, 0.0)),
+        _fen(sales),
+    )
 
 
 def _small(rng: random.Random, timeline: Timeline, payer: Taxpayer, t: int) -> Amounts:
@@ -141,8 +172,13 @@ def _small(rng: random.Random, timeline: Timeline, payer: Taxpayer, t: int) -> A
     year, month = timeline.year_month(t)
     sales = payer.small_sales * SEASON[month - 1] * rng.lognormvariate(0, 0.1)
     exempt = payer.code.startswith("93") or (year, month) >= (2022, 4)
-    return Amounts(0 if exempt else _fen(sales * 0.01), 0,
-                   _fen(sales * payer.other_rate) + payer.fixed_fen, 0, _fen(sales))
+    return Amounts(
+        0 if exempt else _fen(sales * 0.01),
+        0,
+        _fen(sales * payer.other_rate) + payer.fixed_fen,
+        0,
+        _fen(sales),
+    )
 
 
 def file_name(timeline: Timeline, t: int) -> str:
@@ -154,10 +190,21 @@ def write_tax(landing: Path, county: County, seed: int) -> SourceOutput:
     """Write every month's file; report files (with kept totals), faults and small taxpayers."""
     timeline = county.timeline
     payers = plan_taxpayers(county, seed)
-    output = SourceOutput([], [], [
-        DemoEvent("not_an_enterprise", timeline.period(0), p.code, p.name,
-                  f"category {p.code[:2]} taxpayer in every tax file; never an enterprise")
-        for p in payers if p.enterprise is None])
+    output = SourceOutput(
+        [],
+        [],
+        [
+            DemoEvent(
+                "not_an_enterprise",
+                timeline.period(0),
+                p.code,
+                p.name,
+                f"category {p.code[:2]} taxpayer in every tax file; never an enterprise",
+            )
+            for p in payers
+            if p.enterprise is None
+        ],
+    )
     for t in timeline.offsets:
         rng = random.Random(f"{seed}:{SOURCE}:{t}")
         period, name = timeline.period(t), file_name(timeline, t)
@@ -170,11 +217,22 @@ def write_tax(landing: Path, county: County, seed: int) -> SourceOutput:
             fault, held = _inject(rng, seed, county, kind, name, t, filed, rows, compact)
             output.faults.append(fault)
         year, month = timeline.year_month(t)
-        write_titled(landing / SOURCE / period / name,
-                     f"濉溪县工业企业税收入库明细（{year}年{month}月）", rows)
+        write_titled(
+            landing / SOURCE / period / name,
+            f"濉溪县工业企业税收入库明细（{year}年{month}月）",
+            rows,
+        )
         kept = [a for p, a in filed if p.enterprise is not None and p.code not in held]
-        output.files.append(DemoFile(SOURCE, period, name, len(rows), kept_rows=len(kept),
-                                     kept_total=yuan(sum(a.total for a in kept))))
+        output.files.append(
+            DemoFile(
+                SOURCE,
+                period,
+                name,
+                len(rows),
+                kept_rows=len(kept),
+                kept_total=yuan(sum(a.total for a in kept)),
+            )
+        )
     return output
 
 
@@ -196,8 +254,16 @@ def _money(fen: int, as_text: bool) -> Cell:
     return fen / 100 if fen else 0
 
 
-def _row(rng: random.Random, timeline: Timeline, payer: Taxpayer, paid: Amounts, t: int,
-         compact: bool, *, as_text: bool | None = None) -> Row:
+def _row(
+    rng: random.Random,
+    timeline: Timeline,
+    payer: Taxpayer,
+    paid: Amounts,
+    t: int,
+    compact: bool,
+    *,
+    as_text: bool | None = None,
+) -> Row:
     if as_text is None:
         as_text = rng.random() < TEXT_ROW_SHARE
     money = (paid.vat, paid.cit, paid.other, paid.total, paid.refund, paid.sales)
@@ -205,61 +271,97 @@ def _row(rng: random.Random, timeline: Timeline, payer: Taxpayer, paid: Amounts,
     return [payer.code, payer.name, period, *(_money(v, as_text) for v in money)]
 
 
-def _inject(rng: random.Random, seed: int, county: County, kind: str, name: str, t: int,
-            filed: list[tuple[Taxpayer, Amounts]], rows: list[Row],
-            compact: bool) -> tuple[InjectedFault, set[str]]:
+def _inject(
+    rng: random.Random,
+    seed: int,
+    county: County,
+    kind: str,
+    name: str,
+    t: int,
+    filed: list[tuple[Taxpayer, Amounts]],
+    rows: list[Row],
+    compact: bool,
+) -> tuple[InjectedFault, set[str]]:
     """Damage one enterprise's numeric row (or add one); say where and whose rows to hold."""
     timeline = county.timeline
-    clean = [i for i, (p, a) in enumerate(filed)
-             if p.enterprise is not None and a.sales > 0 and isinstance(rows[i][TOTAL], float)
-             and amounts(seed, county, p, t - 1) is not None]
+    clean = [
+        i
+        for i, (p, a) in enumerate(filed)
+        if p.enterprise is not None
+        and a.sales > 0
+        and isinstance(rows[i][TOTAL], float)
+        and amounts(seed, county, p, t - 1) is not None
+    ]
     index = rng.choice(clean)
     payer, paid = filed[index]
 
     def fault(row_number: int, description: str, value: str, key: str = "") -> InjectedFault:
-        return InjectedFault(SOURCE, timeline.period(t), name, row_number, kind,
-                             f"{payer.code} {payer.name}: {description}",
-                             key=key or payer.code, value=value)
+        return InjectedFault(
+            SOURCE,
+            timeline.period(t),
+            name,
+            row_number,
+            kind,
+            f"{payer.code} {payer.name}: {description}",
+            key=key or payer.code,
+            value=value,
+        )
 
     if kind == "invalid_credit_code":
         written = mistype(rng, payer.code)
         rows[index][ID] = written
-        return fault(index + FIRST_ROW, f"纳税人识别号 written {written}, which fails its "
-                     "check", written, written), {payer.code}
+        return fault(
+            index + FIRST_ROW,
+            f"纳税人识别号 written {written}, which fails its check",
+            written,
+            written,
+        ), {payer.code}
     if kind == "total_mismatch":
         total = paid.total + rng.choice((100_00, 1_000_00, -100_00))
         rows[index][TOTAL] = total / 100
-        return fault(index + FIRST_ROW, f"税收合计 {yuan(total)} but 增值税 + 企业所得税 + "
-                     f"其他税收 = {yuan(paid.total)}", yuan(total)), {payer.code}
+        return fault(
+            index + FIRST_ROW,
+            f"税收合计 {yuan(total)} but 增值税 + 企业所得税 + 其他税收 = {yuan(paid.total)}",
+            yuan(total),
+        ), {payer.code}
     if kind == "not_a_number":
         rows[index][SALES] = "待补"
-        return fault(index + FIRST_ROW, f"应税销售收入 is 待补 instead of {yuan(paid.sales)}",
-                     "待补"), {payer.code}
+        return fault(
+            index + FIRST_ROW, f"应税销售收入 is 待补 instead of {yuan(paid.sales)}", "待补"
+        ), {payer.code}
     if kind == "period_mismatch":
         previous = amounts(seed, county, payer, t - 1)
         assert previous is not None
         rows.append(_row(rng, timeline, payer, previous, t - 1, compact, as_text=False))
-        return fault(len(rows) + FIRST_ROW - 1, f"a row for 所属期 {rows[-1][PERIOD]} (its own "
-                     f"row is at row {index + FIRST_ROW})", str(rows[-1][PERIOD])), set()
+        return fault(
+            len(rows) + FIRST_ROW - 1,
+            f"a row for 所属期 {rows[-1][PERIOD]} (its own row is at row {index + FIRST_ROW})",
+            str(rows[-1][PERIOD]),
+        ), set()
     if kind == "exact_duplicate":
         rows.insert(index + 1, list(rows[index]))
-        return fault(index + FIRST_ROW + 1, f"exact copy of row {index + FIRST_ROW}",
-                     yuan(paid.total)), set()
+        return fault(
+            index + FIRST_ROW + 1, f"exact copy of row {index + FIRST_ROW}", yuan(paid.total)
+        ), set()
     if kind == "conflicting_duplicate":
         other = replace(paid, vat=round(paid.vat * 1.15) + 123)
         rows.append(_row(rng, timeline, payer, other, t, compact, as_text=False))
-        return fault(len(rows) + FIRST_ROW - 1, f"again with 税收合计 {yuan(other.total)} "
-                     f"(row {index + FIRST_ROW} has {yuan(paid.total)})",
-                     yuan(other.total)), {payer.code}
+        return fault(
+            len(rows) + FIRST_ROW - 1,
+            f"again with 税收合计 {yuan(other.total)} "
+            f"(row {index + FIRST_ROW} has {yuan(paid.total)})",
+            yuan(other.total),
+        ), {payer.code}
     raise ValueError(f"unknown tax fault kind {kind!r}")
 
 
 def new_workbook(path: Path) -> Any:
     """An xlsxwriter workbook with fixed properties, so equal content writes equal bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                               "strings_to_formulas": False,
-                                               "strings_to_urls": False})
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+    )
     workbook.set_properties({"created": _FIXED_CREATED, "author": "", "title": ""})
     return workbook
 

@@ -137,3 +137,31 @@ def test_cli_demo_generates_and_loads(
     assert (tmp_path / "var" / "demo-landing" / "demo_manifest.json").exists()
     assert not (tmp_path / "not-this.db").exists()
     engine.dispose()
+
+
+def test_cli_validate_prints_held_rows_without_loading(tmp_path: Path) -> None:
+    folder = tmp_path / "tax" / "2022-03"
+    write_tax_xlsx(
+        folder / "税收.xlsx",
+        [
+            tax_row(code(1), "甲公司", 10.0),
+            tax_row(code(2), "乙公司", 10.0, total=99.0),
+        ],
+    )
+    runner = CliRunner(env={"COLUMNS": "200"})
+    result = runner.invoke(app, ["validate", str(folder / "税收.xlsx"), "--source", "tax"])
+    assert result.exit_code == 0, result.output
+    assert "2 rows read, 1 would load, 1 would be held" in result.output
+    assert "total_mismatch" in result.output and "税收合计不等于各税种之和" in result.output
+    assert not (tmp_path / "var").exists()
+
+
+def test_cli_validate_exits_non_zero_when_the_file_would_be_refused(tmp_path: Path) -> None:
+    path = write_tax_xlsx(
+        tmp_path / "万元.xlsx", [tax_row(code(1), "甲公司", 10.0)], unit="单位：万元"
+    )
+    runner = CliRunner(env={"COLUMNS": "200"})
+    result = runner.invoke(app, ["validate", str(path), "--source", "tax", "--period", "2022-03"])
+    assert result.exit_code == 2 and "万元.xlsx" in result.output and "refused" in result.output
+    no_period = runner.invoke(app, ["validate", str(path), "--source", "tax"])
+    assert no_period.exit_code != 0 and "--period" in no_period.output

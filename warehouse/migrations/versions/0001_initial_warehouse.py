@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 14:55:39.863562
+Create Date: 2026-11-26 15:18:21.910165
 """
 
 from __future__ import annotations
@@ -27,6 +27,28 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("account_no", name=op.f("pk_account_map")),
         comment="One row per metering account mapped by hand to an enterprise, for all months.",
     )
+    op.create_table(
+        "alert",
+        sa.Column("alert_id", sa.String(length=36), nullable=False),
+        sa.Column("raised_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("severity", sa.String(length=8), nullable=False),
+        sa.Column("kind", sa.String(length=48), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=True),
+        sa.Column("period", sa.String(length=7), nullable=True),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("delivered_to", sa.Text(), nullable=True),
+        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("delivery_attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("delivery_error", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("alert_id", name=op.f("pk_alert")),
+        comment="One row per finding raised (a failed check, a held-row pattern, a late source); fingerprint identifies the same finding again so it is not sent twice.",
+    )
+    with op.batch_alter_table("alert", schema=None) as batch_op:
+        batch_op.create_index("ix_alert_fingerprint", ["fingerprint"], unique=False)
+        batch_op.create_index("ix_alert_period_kind", ["period", "kind"], unique=False)
+
     op.create_table(
         "dim_indicator",
         sa.Column("indicator", sa.String(length=48), nullable=False),
@@ -60,6 +82,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("region_code", name=op.f("pk_dim_region")),
         comment="One row per region: the county and each of its towns and parks.",
     )
+    op.create_table(
+        "dq_result",
+        sa.Column("run_id", sa.String(length=36), nullable=False),
+        sa.Column("suite", sa.String(length=64), nullable=False),
+        sa.Column("expectation", sa.String(length=200), nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("table_name", sa.String(length=64), nullable=True),
+        sa.Column("success", sa.Boolean(), nullable=False),
+        sa.Column("observed_value", sa.Text(), nullable=True),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("run_id", "suite", "expectation", name=op.f("pk_dq_result")),
+        comment="One row per expectation per quality-suite run (a run checks one period).",
+    )
+    with op.batch_alter_table("dq_result", schema=None) as batch_op:
+        batch_op.create_index("ix_dq_result_period_suite", ["period", "suite"], unique=False)
+
     op.create_table(
         "fact_electricity",
         sa.Column("period", sa.String(length=7), nullable=False),
@@ -414,8 +452,17 @@ def downgrade() -> None:
         batch_op.drop_index("ix_fact_electricity_credit_code_period")
 
     op.drop_table("fact_electricity")
+    with op.batch_alter_table("dq_result", schema=None) as batch_op:
+        batch_op.drop_index("ix_dq_result_period_suite")
+
+    op.drop_table("dq_result")
     op.drop_table("dim_region")
     op.drop_table("dim_industry")
     op.drop_table("dim_indicator")
+    with op.batch_alter_table("alert", schema=None) as batch_op:
+        batch_op.drop_index("ix_alert_period_kind")
+        batch_op.drop_index("ix_alert_fingerprint")
+
+    op.drop_table("alert")
     op.drop_table("account_map")
     # ### end Alembic commands ###
