@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pandera.polars as pa
 import polars as pl
 
 from schemas.control_total import check_control_total
 from schemas.credit_code import credit_code_is_valid
-from schemas.rules import Rule, Split, cell, first_failure, mark_duplicates, split_rows
+from schemas.rules import Contract, Rule, cell
 from sources.extract import Extract
 from sources.parsing import is_unparsed
 
@@ -102,25 +100,25 @@ def rules(headers: dict[str, str], period: str) -> list[Rule]:
     ]
 
 
-def validate(extracts: Sequence[Extract], period: str) -> Split:
-    """Check every file of one month and split its rows into valid and held.
+def whole(extract: Extract, _period: str) -> None:
+    """The file's 合计 row must equal its rows (kWh and prior-year kWh)."""
+    check_control_total(extract, TOTALLED)
 
-    A file whose 合计 row disagrees with its rows is refused (``ExtractRefused``).
-    A credit code that fails its check characters does not hold the row: the
-    account is resolved another way, and the code as delivered is kept.
-    """
-    for extract in extracts:
-        check_control_total(extract, TOTALLED)
-    headers = dict(extracts[0].headers)
-    rows = pl.concat([e.rows for e in extracts], how="diagonal_relaxed").with_columns(
-        period=pl.lit(period),
-        credit_code=pl.when(credit_code_is_valid(pl.col("credit_code")))
-        .then(pl.col("credit_code"))
-        .otherwise(None),
-    )
-    judged = rows.pipe(first_failure, rules(headers, period)).pipe(
-        mark_duplicates, KEY, VALUES, headers["account_no"]
-    )
-    split = split_rows(judged, VALID_COLUMNS)
-    ElectricityRow.validate(split.valid)
-    return split
+
+def valid_codes_only(rows: pl.DataFrame) -> pl.DataFrame:
+    """A code that fails its check characters does not hold the row: the account is
+    resolved another way, and the code as delivered is kept."""
+    valid = credit_code_is_valid(pl.col("credit_code"))
+    return rows.with_columns(credit_code=pl.when(valid).then(pl.col("credit_code")))
+
+
+CONTRACT = Contract(
+    rules=rules,
+    key=KEY,
+    values=VALUES,
+    valid_columns=VALID_COLUMNS,
+    model=ElectricityRow,
+    file_checks=(whole,),
+    prepare=valid_codes_only,
+)
+validate = CONTRACT.validate

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pandera.polars as pa
 import polars as pl
 
 from schemas.reference import county_code
-from schemas.rules import Rule, Split, cell, first_failure, mark_duplicates, split_rows
-from sources.extract import Extract
+from schemas.rules import Contract, Rule, cell
 from sources.indicators import FIGURES
 from sources.parsing import is_unparsed
 
@@ -24,7 +21,7 @@ class PublishedRow(pa.DataFrameModel):
     name: str = pa.Field(unique=True)
 
 
-def rules(headers: dict[str, str]) -> list[Rule]:
+def rules(headers: dict[str, str], _period: str) -> list[Rule]:
     """The release's row rules, in the order they apply."""
     return [
         Rule(
@@ -45,15 +42,17 @@ def rules(headers: dict[str, str]) -> list[Rule]:
     ]
 
 
-def validate(extracts: Sequence[Extract], period: str) -> Split:
-    """Check the release of one month and split its rows into valid and held."""
-    headers = dict(extracts[0].headers)
-    rows = pl.concat([e.rows for e in extracts], how="diagonal_relaxed").with_columns(
-        period=pl.lit(period), region_code=pl.lit(county_code())
-    )
-    judged = rows.pipe(first_failure, rules(headers)).pipe(
-        mark_duplicates, ("name",), ("unit", *FIGURES), headers["name"]
-    )
-    split = split_rows(judged, VALID_COLUMNS)
-    PublishedRow.validate(split.valid)
-    return split
+def in_the_county(rows: pl.DataFrame) -> pl.DataFrame:
+    """The release is the county's own."""
+    return rows.with_columns(region_code=pl.lit(county_code()))
+
+
+CONTRACT = Contract(
+    rules=rules,
+    key=("name",),
+    values=("unit", *FIGURES),
+    valid_columns=VALID_COLUMNS,
+    model=PublishedRow,
+    prepare=in_the_county,
+)
+validate = CONTRACT.validate

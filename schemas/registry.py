@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pandera.polars as pa
 import polars as pl
 
 from schemas.control_total import check_control_total
 from schemas.credit_code import credit_code_is_valid
 from schemas.reference import industry_classes, region_code_by_name
-from schemas.rules import Rule, Split, cell, first_failure, mark_duplicates, split_rows
+from schemas.rules import Contract, Rule, cell
 from sources.extract import Extract
 from sources.parsing import is_unparsed
 from sources.text import normalise_name_expr
@@ -55,7 +53,7 @@ class RegistryRow(pa.DataFrameModel):
     row_number: int = pa.Field(ge=1)
 
 
-def rules(headers: dict[str, str]) -> list[Rule]:
+def rules(headers: dict[str, str], _period: str) -> list[Rule]:
     """The register's row rules, in the order they apply."""
 
     def unparsed(column: str, reason: str) -> Rule:
@@ -131,22 +129,27 @@ def attributes_key(rows: pl.DataFrame) -> pl.DataFrame:
     return rows.with_columns(attributes_key=digest)
 
 
-def validate(extracts: Sequence[Extract], period: str) -> Split:
-    """Check every file of one register snapshot and split its rows into valid and held."""
-    for extract in extracts:
-        check_control_total(extract, ("land_mu",))
-    headers = dict(extracts[0].headers)
-    rows = pl.concat([e.rows for e in extracts], how="diagonal_relaxed").with_columns(
-        period=pl.lit(period),
+def whole(extract: Extract, _period: str) -> None:
+    """A 合计 row, if any, must equal the rows' land."""
+    check_control_total(extract, ("land_mu",))
+
+
+def flags_default_to_no(rows: pl.DataFrame) -> pl.DataFrame:
+    """A blank 重点企业 or 入规培育库 means 否; then towns resolve to region codes."""
+    return rows.with_columns(
         key_enterprise=pl.col("key_enterprise").fill_null(False),
         cultivation_pool=pl.col("cultivation_pool").fill_null(False),
-    )
-    judged = (
-        rows.pipe(resolve_regions)
-        .pipe(first_failure, rules(headers))
-        .pipe(attributes_key)
-        .pipe(mark_duplicates, KEY, VERSIONED, headers["credit_code"])
-    )
-    split = split_rows(judged, VALID_COLUMNS)
-    RegistryRow.validate(split.valid)
-    return split
+    ).pipe(resolve_regions)
+
+
+CONTRACT = Contract(
+    rules=rules,
+    key=KEY,
+    values=VERSIONED,
+    valid_columns=VALID_COLUMNS,
+    model=RegistryRow,
+    file_checks=(whole,),
+    prepare=flags_default_to_no,
+    finish=attributes_key,
+)
+validate = CONTRACT.validate

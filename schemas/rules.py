@@ -7,12 +7,17 @@ value), duplicates are judged last on the rows still valid, and the frame is spl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+import pandera.polars as pa
 import polars as pl
 
 from schemas.reasons import REASON_CODES
+
+if TYPE_CHECKING:
+    from sources.extract import Extract
 
 HELD_COLUMNS = ("file_name", "row_number", "reason", "column_name", "detail", "raw")
 
@@ -114,3 +119,50 @@ def split_rows(frame: pl.DataFrame, valid_columns: Sequence[str]) -> Split:
 def cell(column: str, header: str) -> pl.Expr:
     """A detail text naming the header and the value as read, e.g. ``本月用电量='待核'``."""
     return pl.format("{}='{}'", pl.lit(header), pl.col(column).cast(pl.String).fill_null(""))
+
+
+FileCheck = Callable[["Extract", str], None]
+Transform = Callable[[pl.DataFrame], pl.DataFrame]
+
+
+def _unchanged(rows: pl.DataFrame) -> pl.DataFrame:
+    return rows
+
+
+@dataclass(frozen=True)
+class Contract:
+    """One source's contract: what a file must be, what a row must be, what loads.
+
+    ``validate`` walks every file of a period once: file checks (each may refuse a
+    file), then the rows of all files together: ``prepare``, the row rules (first
+    failure wins), ``finish``, duplicates on ``key`` (``values`` tell an exact copy from
+    a conflicting one), and the split, whose valid rows must pass the pandera ``model``.
+    """
+
+    rules: Callable[[dict[str, str], str], list[Rule]]
+    key: tuple[str, ...]
+    values: tuple[str, ...]
+    valid_columns: tuple[str, ...]
+    model: type[pa.DataFrameModel]
+    file_checks: tuple[FileCheck, ...] = ()
+    prepare: Transform = _unchanged
+    finish: Transform = _unchanged
+
+    def validate(self, extracts: Sequence[Extract], period: str) -> Split:
+        """Check every file of one source-period and split its rows into valid and held."""
+        for extract in extracts:
+            for check in self.file_checks:
+                check(extract, period)
+        headers = dict(extracts[0].headers)
+        rows = pl.concat([e.rows for e in extracts], how="diagonal_relaxed").with_columns(
+            period=pl.lit(period)
+        )
+        judged = (
+            rows.pipe(self.prepare)
+            .pipe(first_failure, self.rules(headers, period))
+            .pipe(self.finish)
+            .pipe(mark_duplicates, self.key, self.values, headers[self.key[0]])
+        )
+        split = split_rows(judged, self.valid_columns)
+        self.model.validate(split.valid)
+        return split

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pandera.polars as pa
 import polars as pl
 
 from schemas.credit_code import credit_code_is_valid
 from schemas.delivery import check_unit, title_period
 from schemas.reference import industry_classes, region_codes
-from schemas.rules import Rule, Split, cell, first_failure, mark_duplicates, split_rows
+from schemas.rules import Contract, Rule, cell
 from sources.extract import Extract
 from sources.parsing import is_unparsed
 from sources.statistics import FIGURES
@@ -78,7 +76,7 @@ def check_period(extract: Extract, period: str) -> None:
         )
 
 
-def rules(headers: dict[str, str]) -> list[Rule]:
+def rules(headers: dict[str, str], _period: str) -> list[Rule]:
     """The statistics row rules, in the order they apply."""
 
     def text_rule(reason: str, column: str, failed: pl.Expr) -> Rule:
@@ -118,20 +116,18 @@ def to_yuan(rows: pl.DataFrame) -> pl.DataFrame:
     return rows.with_columns((pl.col(c) * 1000).round(2).alias(f"{c}_yuan") for c in MONEY)
 
 
-def validate(extracts: Sequence[Extract], period: str) -> Split:
-    """Check every statistics file of one period and split its rows into valid and held."""
-    for extract in extracts:
-        check_period(extract, period)
-        check_unit(extract, "千元")
-    headers = dict(extracts[0].headers)
-    rows = pl.concat([e.rows for e in extracts], how="diagonal_relaxed").with_columns(
-        period=pl.lit(period)
-    )
-    judged = (
-        rows.pipe(first_failure, rules(headers))
-        .pipe(to_yuan)
-        .pipe(mark_duplicates, KEY, ("name", *FIGURES), headers["credit_code"])
-    )
-    split = split_rows(judged, VALID_COLUMNS)
-    StatisticsRow.validate(split.valid)
-    return split
+def in_thousand_yuan(extract: Extract, _period: str) -> None:
+    """The unit row, if any, must say 千元."""
+    check_unit(extract, "千元")
+
+
+CONTRACT = Contract(
+    rules=rules,
+    key=KEY,
+    values=("name", *FIGURES),
+    valid_columns=VALID_COLUMNS,
+    model=StatisticsRow,
+    file_checks=(check_period, in_thousand_yuan),
+    finish=to_yuan,
+)
+validate = CONTRACT.validate

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pandera.polars as pa
 import polars as pl
 
 from schemas.control_total import check_control_total
 from schemas.credit_code import ENTERPRISE_PREFIX, credit_code_is_valid
 from schemas.delivery import check_unit
-from schemas.rules import Rule, Split, cell, first_failure, mark_duplicates, split_rows
+from schemas.rules import Contract, Rule, cell
 from sources.extract import Extract
 from sources.parsing import is_unparsed
 from sources.tax import MONEY
@@ -95,23 +93,21 @@ def rules(headers: dict[str, str], period: str) -> list[Rule]:
     ]
 
 
-def validate(extracts: Sequence[Extract], period: str) -> Split:
-    """Check every tax file of one month and split its rows into valid and held.
+def in_yuan_and_whole(extract: Extract, _period: str) -> None:
+    """The unit row must say 元, and a 合计 row, if any, must equal the rows."""
+    check_unit(extract, "元")
+    check_control_total(extract, MONEY)
 
-    Loaded: enterprises (credit codes starting 91); other taxpayers (individual
-    businesses 92, cooperatives 93, institutions …) are held as ``not_an_enterprise``.
-    Negative VAT is valid (refunds exceed payments).
-    """
-    for extract in extracts:
-        check_unit(extract, "元")
-        check_control_total(extract, MONEY)
-    headers = dict(extracts[0].headers)
-    rows = pl.concat([e.rows for e in extracts], how="diagonal_relaxed").with_columns(
-        period=pl.lit(period)
-    )
-    judged = rows.pipe(first_failure, rules(headers, period)).pipe(
-        mark_duplicates, KEY, VALUES, headers["credit_code"]
-    )
-    split = split_rows(judged, VALID_COLUMNS)
-    TaxRow.validate(split.valid)
-    return split
+
+#: Loaded: enterprises (credit codes starting 91); other taxpayers (individual
+#: businesses 92, cooperatives 93, institutions …) are held as ``not_an_enterprise``.
+#: Negative VAT is valid (refunds exceed payments).
+CONTRACT = Contract(
+    rules=rules,
+    key=KEY,
+    values=VALUES,
+    valid_columns=VALID_COLUMNS,
+    model=TaxRow,
+    file_checks=(in_yuan_and_whole,),
+)
+validate = CONTRACT.validate

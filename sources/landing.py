@@ -26,15 +26,3 @@ def period_files(landing_dir: Path, source: str, period: str) -> list[Path]:
         and path.suffix.lower() in EXTENSIONS
         and not path.name.startswith(("~$", "."))
     )
-
-
-def landed_periods(landing_dir: Path, source: str) -> list[str]:
-    """Every period folder of a source that holds at least one file, in order."""
-    root = landing_dir / source
-    if not root.is_dir():
-        return []
-    return sorted(
-        p.name
-        for p in root.iterdir()
-        if is_period(p.name) and period_files(landing_dir, source, p.name)
-    )

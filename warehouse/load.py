@@ -125,10 +125,8 @@ def last_loaded_files(
     }
 
 
-def _counts(split: Split, file_name: str) -> tuple[int, int]:
-    loaded = split.valid.filter(pl.col("file_name") == file_name).height
-    held = split.held.filter(pl.col("file_name") == file_name).height
-    return loaded, held
+def _rows_per_file(frame: pl.DataFrame) -> dict[str, int]:
+    return {name: count for name, count in frame.group_by("file_name").len().iter_rows()}
 
 
 def _unresolved(connection: sa.Connection, source: str, period: str) -> dict[str, int]:
@@ -219,12 +217,14 @@ def load_period(
         )
         rebuild_marts(connection, source, refresh_after_load(connection, source, period))
         unresolved = _unresolved(connection, source, period)
+        loaded, held = _rows_per_file(split.valid), _rows_per_file(split.held)
         outcomes = [
             FileOutcome(
                 f.file_name,
                 f.sha256,
-                sum(_counts(split, f.file_name)),
-                *_counts(split, f.file_name),
+                loaded.get(f.file_name, 0) + held.get(f.file_name, 0),
+                loaded.get(f.file_name, 0),
+                held.get(f.file_name, 0),
                 status="loaded",
                 unresolved=unresolved.get(f.file_name, 0) if source == "electricity" else None,
             )

@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 
 from schemas.suites import QualityBounds, Suite, all_suites
 from warehouse.engine import create_warehouse_engine
+from warehouse.quality_page import write_quality_page
 from warehouse.tables import dq_result
 
 __all__ = [
@@ -111,7 +112,8 @@ def run_quality_checks(
     """Run every applicable suite for ``period`` as one checkpoint and store the results.
 
     Writes one ``dq_result`` row per expectation in a single transaction and builds or
-    updates Data Docs under ``data_docs_dir`` (None: no Data Docs). Suites whose tables
+    updates Data Docs under ``data_docs_dir`` (None: no Data Docs); the report's
+    ``data_docs_index`` is the offline entry page ``quality.html`` there. Suites whose tables
     have no rows for the period are skipped (listed in ``QualityReport.skipped``).
     """
     if not _PERIOD.match(period):
@@ -127,6 +129,8 @@ def run_quality_checks(
                 _gx_url(engine), engine, suites, period, run_id, data_docs_dir
             )
         _store(engine, run_id, period, outcomes)
+        if data_docs_dir is not None and outcomes:
+            index = write_quality_page(engine, data_docs_dir)
     finally:
         engine.dispose()
     return QualityReport(run_id, period, tuple(outcomes), index, tuple(skipped))
