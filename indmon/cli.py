@@ -152,6 +152,9 @@ def demo(
         )
     console().print(summary)
     console().print(f"warehouse: {settings.safe_warehouse_url}")
+    quality_page = settings.resolved_data_docs_dir / "quality.html"
+    if quality_page.exists():
+        console().print(f"data quality: {quality_page}")
     if refused:
         raise typer.Exit(code=2)
 

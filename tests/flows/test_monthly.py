@@ -131,6 +131,7 @@ def test_cli_demo_generates_and_loads(
     )
     assert result.exit_code == 0, result.output
     assert "generated 2 months" in result.output and "warehouse:" in result.output
+    assert "data quality:" in result.output
     engine = create_warehouse_engine(warehouse_url)
     periods = {r.period for r in rows(engine, "SELECT DISTINCT period FROM mart_indicator_month")}
     assert periods == {"2021-01", "2021-02"}
