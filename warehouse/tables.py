@@ -26,6 +26,64 @@ CreditCode = sa.String(18)
 IndustryCode = sa.String(4)
 JsonText = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
+
+def register_attributes(*, in_dimension: bool) -> list[sa.Column[object]]:
+    """The register's attributes of an enterprise, as staged and as versioned.
+
+    In the dimension the industry and region reference their dimensions (and may be
+    unknown); in staging, where the contract has checked them, they are required.
+    """
+
+    def code(name: str, type_: sa.String, target: str) -> sa.Column[object]:
+        if in_dimension:
+            return sa.Column(name, type_, sa.ForeignKey(target))
+        return sa.Column(name, type_, nullable=False)
+
+    return [
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("name_key", sa.String(200), nullable=False),
+        code("industry_code", IndustryCode, "dim_industry.industry_code"),
+        code("region_code", RegionCode, "dim_region.region_code"),
+        sa.Column("land_mu", sa.Float, nullable=True),
+        sa.Column("established_on", sa.Date, nullable=True),
+        sa.Column("above_scale", sa.Boolean, nullable=False),
+        sa.Column("key_enterprise", sa.Boolean, nullable=False),
+        sa.Column("cultivation_pool", sa.Boolean, nullable=False),
+        sa.Column("specialised", sa.String(32), nullable=True),
+        sa.Column("green_factory", sa.String(16), nullable=True),
+        sa.Column("operating_status", sa.String(16), nullable=True),
+    ]
+
+
+def tax_amounts() -> list[sa.Column[object]]:
+    """A taxpayer's month, in yuan: staged, as a fact, and in the enterprise mart."""
+    names = (
+        "vat_yuan",
+        "cit_yuan",
+        "other_tax_yuan",
+        "total_tax_yuan",
+        "vat_refund_yuan",
+        "taxable_sales_yuan",
+    )
+    return [sa.Column(name, sa.Float, nullable=True) for name in names]
+
+
+def statistics_figures() -> list[sa.Column[object]]:
+    """An above-scale enterprise's year to date and same-scope prior year (yuan, tce)."""
+    names = (
+        "output_ytd_yuan",
+        "output_prior_ytd_yuan",
+        "revenue_ytd_yuan",
+        "revenue_prior_ytd_yuan",
+        "profit_ytd_yuan",
+        "profit_prior_ytd_yuan",
+        "employees",
+        "energy_ytd_tce",
+        "energy_prior_ytd_tce",
+    )
+    return [sa.Column(name, sa.Float, nullable=True) for name in names]
+
+
 # --- dimensions from reference data -------------------------------------------------
 
 dim_region = sa.Table(
@@ -80,18 +138,7 @@ stg_registry = sa.Table(
     metadata,
     sa.Column("period", Period, primary_key=True),
     sa.Column("credit_code", CreditCode, primary_key=True),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("name_key", sa.String(200), nullable=False),
-    sa.Column("industry_code", IndustryCode, nullable=False),
-    sa.Column("region_code", RegionCode, nullable=False),
-    sa.Column("land_mu", sa.Float, nullable=True),
-    sa.Column("established_on", sa.Date, nullable=True),
-    sa.Column("above_scale", sa.Boolean, nullable=False),
-    sa.Column("key_enterprise", sa.Boolean, nullable=False),
-    sa.Column("cultivation_pool", sa.Boolean, nullable=False),
-    sa.Column("specialised", sa.String(32), nullable=True),
-    sa.Column("green_factory", sa.String(16), nullable=True),
-    sa.Column("operating_status", sa.String(16), nullable=True),
+    *register_attributes(in_dimension=False),
     sa.Column("attributes_key", sa.String(64), nullable=False),
     sa.Column("file_name", sa.String(255), nullable=False),
     sa.Column("row_number", sa.Integer, nullable=False),
@@ -123,12 +170,7 @@ stg_tax = sa.Table(
     sa.Column("credit_code", CreditCode, primary_key=True),
     sa.Column("taxpayer_name", sa.String(200), nullable=True),
     sa.Column("name_key", sa.String(200), nullable=True),
-    sa.Column("vat_yuan", sa.Float, nullable=True),
-    sa.Column("cit_yuan", sa.Float, nullable=True),
-    sa.Column("other_tax_yuan", sa.Float, nullable=True),
-    sa.Column("total_tax_yuan", sa.Float, nullable=True),
-    sa.Column("vat_refund_yuan", sa.Float, nullable=True),
-    sa.Column("taxable_sales_yuan", sa.Float, nullable=True),
+    *tax_amounts(),
     sa.Column("file_name", sa.String(255), nullable=False),
     sa.Column("row_number", sa.Integer, nullable=False),
     comment="One row per enterprise taxpayer per month, in yuan, as delivered by the tax bureau.",
@@ -143,15 +185,7 @@ stg_statistics = sa.Table(
     sa.Column("name_key", sa.String(200), nullable=True),
     sa.Column("industry_code", IndustryCode, nullable=True),
     sa.Column("region_code", RegionCode, nullable=True),
-    sa.Column("output_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("output_prior_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("revenue_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("revenue_prior_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("profit_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("profit_prior_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("employees", sa.Float, nullable=True),
-    sa.Column("energy_ytd_tce", sa.Float, nullable=True),
-    sa.Column("energy_prior_ytd_tce", sa.Float, nullable=True),
+    *statistics_figures(),
     sa.Column("file_name", sa.String(255), nullable=False),
     sa.Column("row_number", sa.Integer, nullable=False),
     comment=(
@@ -185,18 +219,7 @@ dim_enterprise = sa.Table(
     sa.Column("valid_from", Period, primary_key=True),
     sa.Column("valid_to", Period, nullable=True),  # exclusive; NULL while current
     sa.Column("is_current", sa.Boolean, nullable=False),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("name_key", sa.String(200), nullable=False),
-    sa.Column("industry_code", IndustryCode, sa.ForeignKey("dim_industry.industry_code")),
-    sa.Column("region_code", RegionCode, sa.ForeignKey("dim_region.region_code")),
-    sa.Column("land_mu", sa.Float, nullable=True),
-    sa.Column("established_on", sa.Date, nullable=True),
-    sa.Column("above_scale", sa.Boolean, nullable=False),
-    sa.Column("key_enterprise", sa.Boolean, nullable=False),
-    sa.Column("cultivation_pool", sa.Boolean, nullable=False),
-    sa.Column("specialised", sa.String(32), nullable=True),
-    sa.Column("green_factory", sa.String(16), nullable=True),
-    sa.Column("operating_status", sa.String(16), nullable=True),
+    *register_attributes(in_dimension=True),
     sa.Index("ix_dim_enterprise_name_key", "name_key"),
     comment=(
         "One row per enterprise per version: valid_from <= period < valid_to. A change of "
@@ -241,12 +264,7 @@ fact_tax = sa.Table(
     sa.Column("credit_code", CreditCode, primary_key=True),
     sa.Column("is_registered", sa.Boolean, nullable=False),
     sa.Column("taxpayer_name", sa.String(200), nullable=True),
-    sa.Column("vat_yuan", sa.Float, nullable=True),
-    sa.Column("cit_yuan", sa.Float, nullable=True),
-    sa.Column("other_tax_yuan", sa.Float, nullable=True),
-    sa.Column("total_tax_yuan", sa.Float, nullable=True),
-    sa.Column("vat_refund_yuan", sa.Float, nullable=True),
-    sa.Column("taxable_sales_yuan", sa.Float, nullable=True),
+    *tax_amounts(),
     sa.Index("ix_fact_tax_credit_code_period", "credit_code", "period"),
     comment="One row per enterprise per month: taxes paid into the treasury, in yuan.",
 )
@@ -260,15 +278,7 @@ fact_statistics = sa.Table(
     sa.Column("name", sa.String(200), nullable=True),
     sa.Column("industry_code", IndustryCode, nullable=True),
     sa.Column("region_code", RegionCode, nullable=True),  # 区划代码 as reported
-    sa.Column("output_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("output_prior_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("revenue_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("revenue_prior_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("profit_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("profit_prior_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("employees", sa.Float, nullable=True),
-    sa.Column("energy_ytd_tce", sa.Float, nullable=True),
-    sa.Column("energy_prior_ytd_tce", sa.Float, nullable=True),
+    *statistics_figures(),
     sa.Index("ix_fact_statistics_credit_code_period", "credit_code", "period"),
     comment=(
         "One row per above-scale enterprise per period: year-to-date figures in yuan "
@@ -331,21 +341,8 @@ mart_enterprise_month = sa.Table(
     sa.Column("electricity_accounts", sa.Integer, nullable=False),
     sa.Column("electricity_kwh", sa.BigInteger, nullable=True),
     sa.Column("electricity_kwh_prior_year", sa.BigInteger, nullable=True),
-    sa.Column("vat_yuan", sa.Float, nullable=True),
-    sa.Column("cit_yuan", sa.Float, nullable=True),
-    sa.Column("other_tax_yuan", sa.Float, nullable=True),
-    sa.Column("total_tax_yuan", sa.Float, nullable=True),
-    sa.Column("vat_refund_yuan", sa.Float, nullable=True),
-    sa.Column("taxable_sales_yuan", sa.Float, nullable=True),
-    sa.Column("output_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("output_prior_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("revenue_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("revenue_prior_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("profit_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("profit_prior_ytd_yuan", sa.Float, nullable=True),
-    sa.Column("employees", sa.Float, nullable=True),
-    sa.Column("energy_ytd_tce", sa.Float, nullable=True),
-    sa.Column("energy_prior_ytd_tce", sa.Float, nullable=True),
+    *tax_amounts(),
+    *statistics_figures(),
     comment=(
         "One row per enterprise per month: every registered enterprise valid that month "
         "and every resolved enterprise with facts that month, as it was that month."
