@@ -27,7 +27,7 @@ from indmon.steps import (
     raise_alerts,
 )
 from sources.landing import period_files
-from warehouse.engine import create_warehouse_engine
+from warehouse.engine import warehouse_engine
 from warehouse.load import PeriodLoad
 from warehouse.quality import QualityReport, run_quality_checks
 
@@ -35,7 +35,8 @@ from warehouse.quality import QualityReport, run_quality_checks
 @task(name="prepare-warehouse", cache_policy=NO_CACHE)
 def prepare_warehouse_task(settings: Settings) -> None:
     """Upgrade the warehouse and sync reference data."""
-    prepare_warehouse(create_warehouse_engine(settings.warehouse_url))
+    with warehouse_engine(settings.warehouse_url) as engine:
+        prepare_warehouse(engine)
 
 
 @task(name="read-and-validate", cache_policy=NO_CACHE, task_run_name="read-{source.name}-{period}")
@@ -47,7 +48,8 @@ def read_and_validate(source: SourceDef, period: str, paths: list[Path]) -> Prep
 @task(name="load", cache_policy=NO_CACHE, task_run_name="load-{prepared.source}-{prepared.period}")
 def load(settings: Settings, prepared: PreparedPeriod, force: bool) -> PeriodLoad:
     """Replace the source-period in the warehouse and rebuild what depends on it."""
-    return load_prepared(create_warehouse_engine(settings.warehouse_url), prepared, force=force)
+    with warehouse_engine(settings.warehouse_url) as engine:
+        return load_prepared(engine, prepared, force=force)
 
 
 @task(name="quality-checks", cache_policy=NO_CACHE, task_run_name="quality-{period}")
@@ -67,18 +69,18 @@ def alerts(
     today: date,
 ) -> None:
     """Raise what the load found as alerts and send one message to the configured channels."""
+    failed = [(o.suite, o.expectation, o.observed_value) for o in report.failed] if report else []
     docs = report.data_docs_index if report else None
-    raise_alerts(
-        create_warehouse_engine(settings.warehouse_url),
-        settings,
-        period,
-        loads,
-        today=today,
-        failed_checks=[(o.suite, o.expectation, o.observed_value) for o in report.failed]
-        if report
-        else (),
-        data_docs_url=docs.resolve().as_uri() if docs else None,
-    )
+    with warehouse_engine(settings.warehouse_url) as engine:
+        raise_alerts(
+            engine,
+            settings,
+            period,
+            loads,
+            today=today,
+            failed_checks=failed,
+            data_docs_url=docs.resolve().as_uri() if docs else None,
+        )
 
 
 @flow(name="monthly-load", flow_run_name="monthly-load-{period}", log_prints=False)

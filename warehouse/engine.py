@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+@contextmanager
+def warehouse_engine(url: str) -> Iterator[sa.Engine]:
+    """An engine for one step's work, disposed (its connections closed) afterwards."""
+    engine = create_warehouse_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def is_postgresql(engine: sa.Engine | sa.Connection) -> bool:

@@ -55,6 +55,12 @@ def register_attributes(*, in_dimension: bool) -> list[sa.Column[object]]:
     ]
 
 
+def indicator_figures() -> list[sa.Column[object]]:
+    """An indicator's month, year to date and their growth: computed or as published."""
+    names = ("value", "value_ytd", "yoy_pct", "ytd_yoy_pct")
+    return [sa.Column(name, sa.Float, nullable=True) for name in names]
+
+
 def tax_amounts() -> list[sa.Column[object]]:
     """A taxpayer's month, in yuan: staged, as a fact, and in the enterprise mart."""
     names = (
@@ -201,10 +207,7 @@ stg_published_indicator = sa.Table(
     sa.Column("period", Period, primary_key=True),
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("unit", sa.String(16), nullable=True),
-    sa.Column("value", sa.Float, nullable=True),
-    sa.Column("value_ytd", sa.Float, nullable=True),
-    sa.Column("yoy_pct", sa.Float, nullable=True),
-    sa.Column("ytd_yoy_pct", sa.Float, nullable=True),
+    *indicator_figures(),
     sa.Column("file_name", sa.String(255), nullable=False),
     sa.Column("row_number", sa.Integer, nullable=False),
     comment="One row per published headline indicator per month, as released.",
@@ -356,10 +359,7 @@ mart_indicator_month = sa.Table(
     sa.Column("period", Period, primary_key=True),
     sa.Column("indicator", sa.String(48), primary_key=True),
     sa.Column("unit", sa.String(16), nullable=False),
-    sa.Column("value", sa.Float, nullable=True),
-    sa.Column("value_ytd", sa.Float, nullable=True),
-    sa.Column("yoy_pct", sa.Float, nullable=True),
-    sa.Column("ytd_yoy_pct", sa.Float, nullable=True),
+    *indicator_figures(),
     comment="One row per region (county, town, park) per month per indicator.",
 )
 
@@ -370,10 +370,7 @@ mart_published_indicator = sa.Table(
     sa.Column("period", Period, primary_key=True),
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("unit", sa.String(16), nullable=True),
-    sa.Column("value", sa.Float, nullable=True),
-    sa.Column("value_ytd", sa.Float, nullable=True),
-    sa.Column("yoy_pct", sa.Float, nullable=True),
-    sa.Column("ytd_yoy_pct", sa.Float, nullable=True),
+    *indicator_figures(),
     comment=(
         "One row per published headline indicator per region per month, as the statistics "
         "bureau released it (value added growth at comparable prices comes only from here)."

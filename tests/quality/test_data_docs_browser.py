@@ -17,8 +17,7 @@ import pytest
 
 from indmon.steps import prepare_warehouse
 from tests.browser import dump_dom, read_dom, require_chromium, screenshot
-from tests.quality.test_quality import A, B, C, D, check, deliver, failed
-from tests.warehouse.helpers import load_month
+from tests.quality.test_quality import check, failed, load_implausible_march
 from warehouse.engine import create_warehouse_engine
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "data-docs"
@@ -39,18 +38,7 @@ def failing_docs(landing: Path, tmp_path: Path) -> Iterator[Path]:
     engine = create_warehouse_engine(f"sqlite:///{tmp_path / 'warehouse.db'}")
     try:
         prepare_warehouse(engine)
-        deliver(
-            landing, "2022-02", kwh={A: 50_000, B: 30_000, C: 1_000}, statistics={A: 200, B: 150}
-        )
-        deliver(
-            landing,
-            "2022-03",
-            kwh={A: 150_000, B: 90_000, C: 3_000},
-            statistics={A: 300, D: 100},
-            register=False,
-        )
-        load_month(engine, landing, "2022-02")
-        load_month(engine, landing, "2022-03")
+        load_implausible_march(engine, landing)
         docs = tmp_path / "docs"
         assert check(engine, "2022-02", docs).failed == ()
         report = check(engine, "2022-03", docs)

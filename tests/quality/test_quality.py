@@ -97,12 +97,13 @@ def test_a_clean_month_passes_every_expectation(
     assert report.data_docs_index is not None and report.data_docs_index.is_file()
 
 
-def test_cross_source_checks_fail_on_implausible_deliveries(
-    engine: sa.Engine, landing: Path, tmp_path: Path
-) -> None:
+def load_implausible_march(engine: sa.Engine, landing: Path) -> None:
+    """A clean February, then a March whose deliveries fail the cross-source checks.
+
+    March: the utility's kWh triple; B (above scale, registered) uses electricity but is
+    missing from the statistics file; D reports output but has no electricity account.
+    """
     deliver(landing, "2022-02", kwh={A: 50_000, B: 30_000, C: 1_000}, statistics={A: 200, B: 150})
-    # March: the utility's kWh triple; B (above scale, registered) uses electricity but is
-    # missing from the statistics file; D reports output but has no electricity account.
     deliver(
         landing,
         "2022-03",
@@ -112,6 +113,12 @@ def test_cross_source_checks_fail_on_implausible_deliveries(
     )
     load_month(engine, landing, "2022-02")
     load_month(engine, landing, "2022-03")
+
+
+def test_cross_source_checks_fail_on_implausible_deliveries(
+    engine: sa.Engine, landing: Path, tmp_path: Path
+) -> None:
+    load_implausible_march(engine, landing)
     docs = tmp_path / "docs"
     assert check(engine, "2022-02", docs).failed == ()
     report = check(engine, "2022-03", docs)
