@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         default=None,
         description="Where the quality Data Docs site is written; default beside the warehouse.",
     )
+    report_dir: Path | None = Field(
+        default=None,
+        description="Where monthly reports are written; default `reports` beside the warehouse.",
+    )
     arrival_days: dict[str, int] = Field(
         default_factory=lambda: {"electricity": 5, "tax": 12, "statistics": 15},
         description="Day of the following month by which each source is due (JSON object).",
@@ -69,3 +73,11 @@ class Settings(BaseSettings):
         from warehouse.quality import default_data_docs_dir
 
         return self.data_docs_dir or default_data_docs_dir(self.warehouse_url)
+
+    @property
+    def resolved_report_dir(self) -> Path:
+        """The monthly reports' folder: as configured, else ``reports`` beside a SQLite
+        warehouse (``var/reports`` for ``var/indmon.db``), else ``./var/reports``."""
+        from warehouse.quality import default_data_docs_dir
+
+        return self.report_dir or default_data_docs_dir(self.warehouse_url).parent / "reports"
