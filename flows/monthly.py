@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.report import write_report_task
+from indmon import progress
 from indmon.catalogue import SOURCES, SourceDef, in_load_order
 from indmon.settings import Settings
 from indmon.steps import (
@@ -89,10 +91,12 @@ def monthly_load(
     force: bool = False,
     sources: list[str] | None = None,
     as_of: date | None = None,
+    report: bool = True,
 ) -> list[PeriodLoad]:
     """Load every source present in the landing folder for ``period`` (``YYYY-MM``).
 
     ``as_of`` is the day freshness is judged on (default: today in Asia/Shanghai).
+    After a load that changed something, the month's report is written (``report``).
     """
     settings = Settings()
     today = as_of or datetime.now(ZoneInfo("Asia/Shanghai")).date()
@@ -102,13 +106,20 @@ def monthly_load(
         for name in (sources or list(SOURCES))
         if (files := period_files(settings.landing_dir, name, period))
     }
+    progress.period_started(period, list(present))
     futures = {
         source.name: read_and_validate.submit(source, period, present[source.name])
         for source in in_load_order(list(present))
     }
-    loads = [load(settings, futures[name].result(), force) for name in futures]
+    loads: list[PeriodLoad] = []
+    for name in futures:
+        loads.append(load(settings, futures[name].result(), force))
+        progress.source_loaded(loads[-1])
     # Checked after every load that changed something; a re-run of unchanged files
     # has nothing new to check and leaves the warehouse exactly as it was.
     changed = any(load.status == "loaded" for load in loads)
     alerts(settings, period, loads, quality(settings, period) if changed else None, today)
+    if changed and report:
+        write_report_task(settings, period)
+    progress.period_finished(period)
     return loads

@@ -66,32 +66,28 @@ def _quiet_prefect(verbose: bool) -> None:
 
 def _print_loads(loads: Sequence[PeriodLoad]) -> bool:
     """Print one line per file; return whether every period loaded or was unchanged."""
-    table = Table(title="Files")
-    for column in ("source", "period", "file", "status"):
-        table.add_column(column, overflow="fold")
-    for column in ("read", "loaded", "held", "unresolved"):
-        table.add_column(column, justify="right")
-    ok = True
-    messages: list[str] = []
+    from indmon.progress import summary_table
+
+    console().print(summary_table(loads, by="file"))
     for load in loads:
-        ok &= load.status != "refused"
         for f in load.files:
-            table.add_row(
-                load.source,
-                load.period,
-                f.file_name,
-                f.status,
-                str(f.rows_read),
-                str(f.rows_loaded),
-                str(f.rows_held),
-                "" if f.unresolved is None else str(f.unresolved),
-            )
             if f.status == "refused":
-                messages.append(f.message or f.file_name)
-    console().print(table)
-    for message in messages:
-        console().print(f"[bold red]refused:[/] {message}")
-    return ok
+                console().print(f"[bold red]refused:[/] {f.message or f.file_name}")
+    return all(load.status != "refused" for load in loads)
+
+
+def _print_report(settings: Settings, period: str | None) -> None:
+    """Write the monthly report of ``period`` (default the latest) and print its path."""
+    from indmon.report import NothingToReport, write_report
+    from warehouse.engine import warehouse_engine
+
+    with warehouse_engine(settings.warehouse_url) as engine:
+        try:
+            written = write_report(engine, settings, period)
+        except NothingToReport as reason:
+            console().print(f"[bold red]no report:[/] {reason}")
+            raise typer.Exit(code=2) from reason
+    console().print(f"monthly report {written.period}: {written.path.resolve()}")
 
 
 @app.command()
@@ -110,8 +106,10 @@ def run(
     settings = _settings(landing, warehouse)
     _quiet_prefect(verbose)
     from flows.monthly import monthly_load
+    from indmon.progress import LoadProgress
 
-    loads = monthly_load(period, force=force)
+    with LoadProgress([period], console()):
+        loads = monthly_load(period, force=force)
     if not loads:
         console().print(f"nothing to load for {period} under {settings.landing_dir}")
     if not _print_loads(loads):
@@ -134,29 +132,41 @@ def demo(
     manifest = generate_demo(settings.landing_dir, seed=seed, months=months)
     console().print(f"generated {len(manifest.periods)} months under {settings.landing_dir}")
     from flows.backfill import backfill
+    from indmon.progress import LoadProgress, summary_table
 
-    loads = backfill(list(manifest.periods))
+    with LoadProgress(manifest.periods, console()):
+        loads = backfill(list(manifest.periods))
     refused = [load for load in loads if load.status == "refused"]
     if refused:
         _print_loads(refused)
-    summary = Table(title="Demo load")
-    for column in ("source", "periods", "rows loaded", "rows held"):
-        summary.add_column(column)
-    for source in sorted({load.source for load in loads}):
-        mine = [load for load in loads if load.source == source]
-        summary.add_row(
-            source,
-            str(len(mine)),
-            str(sum(f.rows_loaded for load in mine for f in load.files)),
-            str(sum(load.rows_held for load in mine)),
-        )
-    console().print(summary)
+    console().print(summary_table(loads, by="source", title="Demo load"))
     console().print(f"warehouse: {settings.safe_warehouse_url}")
     quality_page = settings.resolved_data_docs_dir / "quality.html"
     if quality_page.exists():
         console().print(f"data quality: {quality_page}")
+    _print_report(settings, manifest.periods[-1])
     if refused:
         raise typer.Exit(code=2)
+
+
+@app.command()
+def report(
+    period: Annotated[
+        str | None, typer.Option(help="The month, YYYY-MM (default: the latest loaded).")
+    ] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Write the monthly report (工业经济运行月报) as one self-contained HTML page."""
+    from indmon.steps import prepare_warehouse
+    from sources.landing import is_period
+    from warehouse.engine import warehouse_engine
+
+    if period is not None and not is_period(period):
+        raise typer.BadParameter(f"{period!r} is not a month YYYY-MM", param_hint="--period")
+    settings = _settings(warehouse=warehouse)
+    with warehouse_engine(settings.warehouse_url) as engine:
+        prepare_warehouse(engine)
+    _print_report(settings, period)
 
 
 @app.command()
