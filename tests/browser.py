@@ -1,7 +1,9 @@
 """Drive a headless Chromium from tests: the DOM as rendered, and screenshots.
 
 Only the Debian ``chromium`` binary and the standard library: each call starts a fresh
-browser with an empty profile (``--dump-dom`` or ``--screenshot``) and waits for it to exit.
+browser with an empty profile (``--dump-dom`` or ``--screenshot``) and waits for it to exit;
+:class:`DevTools` drives one over the DevTools protocol on a pipe (the DOM evaluated in
+the page, every network request it makes, full-page screenshots).
 The flags keep Chromium off the network: no background requests, updates or sync, and no
 host name resolves (loopback excepted), so a page's remote assets (CDN scripts, stylesheets,
 fonts) fail to load at once, the same on every machine, as on one without internet access.
@@ -9,13 +11,19 @@ fonts) fail to load at once, the same on every machine, as on one without intern
 
 from __future__ import annotations
 
+import base64
+import fcntl
+import json
 import os
+import select
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -175,3 +183,149 @@ def read_dom(dom: str) -> RenderedPage:
         text=" ".join(" ".join(reader.text).split()),
         rows=reader.rows,
     )
+
+
+class DevTools:
+    """A headless Chromium driven over the DevTools protocol on a pipe (no port, no
+    websocket library): ``--remote-debugging-pipe`` reads commands on fd 3 and writes
+    replies and events on fd 4, each a JSON object ended by a NUL byte.
+
+    Use as a context manager; :meth:`open` loads a page and records every request it makes.
+    """
+
+    def __init__(self, binary: str, *, width: int = 1280, height: int = 1000) -> None:
+        self.binary = binary
+        self.width, self.height = width, height
+        self.events: list[dict[str, Any]] = []
+        self._buffer = b""
+        self._next_id = 0
+        self._session: str | None = None
+
+    def __enter__(self) -> DevTools:
+        self._profile = tempfile.TemporaryDirectory(prefix="indmon-chromium-")
+        to_browser, self._commands = os.pipe()
+        self._replies, from_browser = os.pipe()
+        # Moved above 10 so that placing them on 3 and 4 in the child cannot clobber each other.
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (to_browser, from_browser)]
+        os.close(to_browser)
+        os.close(from_browser)
+
+        def place_pipes() -> None:
+            os.dup2(high[0], 3)
+            os.dup2(high[1], 4)
+
+        self._process = subprocess.Popen(
+            [
+                self.binary,
+                *HEADLESS_FLAGS,
+                f"--user-data-dir={self._profile.name}",
+                f"--window-size={self.width},{self.height}",
+                "--remote-debugging-pipe",
+                "about:blank",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=place_pipes,
+            pass_fds=(3, 4),
+        )
+        for fd in high:
+            os.close(fd)
+        target = self.send("Target.createTarget", url="about:blank", session=False)
+        attached = self.send(
+            "Target.attachToTarget", targetId=target["targetId"], flatten=True, session=False
+        )
+        self._session = attached["sessionId"]
+        for domain in ("Network", "Page", "Runtime"):
+            self.send(f"{domain}.enable")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.send("Browser.close", session=False)
+            self._process.wait(timeout=TIMEOUT_SECONDS)
+        except Exception:
+            self._process.kill()
+            self._process.wait()
+        finally:
+            os.close(self._commands)
+            os.close(self._replies)
+            self._profile.cleanup()
+
+    def _message(self, deadline: float) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            ready, _, _ = select.select([self._replies], [], [], max(remaining, 0))
+            if not ready:
+                raise TimeoutError("chromium sent nothing within the time limit")
+            chunk = os.read(self._replies, 1 << 20)
+            if not chunk:
+                raise RuntimeError("chromium closed the DevTools pipe")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def send(self, method: str, *, session: bool = True, **params: Any) -> dict[str, Any]:
+        """Send one command (to the page's session unless ``session=False``); its result.
+        Events that arrive meanwhile are kept in :attr:`events`."""
+        self._next_id += 1
+        command: dict[str, Any] = {"id": self._next_id, "method": method, "params": params}
+        if session and self._session:
+            command["sessionId"] = self._session
+        os.write(self._commands, json.dumps(command).encode() + b"\0")
+        deadline = time.monotonic() + TIMEOUT_SECONDS
+        while True:
+            message = self._message(deadline)
+            if message.get("id") == self._next_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+            self.events.append(message)
+
+    def wait_for(self, method: str) -> dict[str, Any]:
+        """The first event ``method`` (already received or next to come)."""
+        deadline = time.monotonic() + TIMEOUT_SECONDS
+        for event in self.events:
+            if event.get("method") == method:
+                return event
+        while True:
+            event = self._message(deadline)
+            self.events.append(event)
+            if event.get("method") == method:
+                return event
+
+    def open(self, page: Path) -> None:
+        """Load the local file ``page`` and wait for its load event."""
+        self.events.clear()
+        self.send("Page.navigate", url=page.resolve().as_uri())
+        self.wait_for("Page.loadEventFired")
+
+    @property
+    def requested_urls(self) -> list[str]:
+        """Every URL the page requested since :meth:`open` (Network.requestWillBeSent)."""
+        return [
+            event["params"]["request"]["url"]
+            for event in self.events
+            if event.get("method") == "Network.requestWillBeSent"
+        ]
+
+    def evaluate(self, expression: str) -> Any:
+        """The JSON value of a JavaScript expression evaluated in the page."""
+        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def screenshot(self, target: Path) -> Path:
+        """Save a PNG of the whole page (beyond the window) to ``target``."""
+        metrics = self.send("Page.getLayoutMetrics")
+        size = metrics.get("cssContentSize") or metrics["contentSize"]
+        shot = self.send(
+            "Page.captureScreenshot",
+            format="png",
+            captureBeyondViewport=True,
+            clip={"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
+        )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(shot["data"]))
+        return target
