@@ -99,6 +99,7 @@ class LoadProgress:
             self._progress.update(
                 self._period, advance=1, detail=f"{load.source} {load.status}: {files}"
             )
+            self._progress.refresh()
 
     def finish_period(self, period: str) -> None:
         """A period is done (loaded, checked, alerted, reported)."""
@@ -107,6 +108,7 @@ class LoadProgress:
                 self._progress.update(self._period, detail="done")
             if self._overall is not None:
                 self._progress.update(self._overall, advance=1, detail=period)
+            self._progress.refresh()
             return
         done = ", ".join(
             f"{load.source} {load.status} {sum(f.rows_loaded for f in load.files)}/{load.rows_held}"
