@@ -11,13 +11,13 @@ warehouse URL (which may hold a password) is never a flow parameter.
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from indmon.catalogue import SOURCES, SourceDef, in_load_order
+from indmon.landing import LandedFile, fetch_period
 from indmon.settings import Settings
 from indmon.steps import (
     PreparedPeriod,
@@ -26,7 +26,6 @@ from indmon.steps import (
     prepare_warehouse,
     raise_alerts,
 )
-from sources.landing import period_files
 from warehouse.engine import warehouse_engine
 from warehouse.load import PeriodLoad
 from warehouse.quality import QualityReport, run_quality_checks
@@ -40,9 +39,9 @@ def prepare_warehouse_task(settings: Settings) -> None:
 
 
 @task(name="read-and-validate", cache_policy=NO_CACHE, task_run_name="read-{source.name}-{period}")
-def read_and_validate(source: SourceDef, period: str, paths: list[Path]) -> PreparedPeriod:
-    """Read a source-period's files and split them by the source's contract."""
-    return prepare_period(source, period, paths)
+def read_and_validate(source: SourceDef, period: str, files: list[LandedFile]) -> PreparedPeriod:
+    """Read a source-period's archived files and split them by the source's contract."""
+    return prepare_period(source, period, files)
 
 
 @task(name="load", cache_policy=NO_CACHE, task_run_name="load-{prepared.source}-{prepared.period}")
@@ -100,7 +99,7 @@ def monthly_load(
     present = {
         name: files
         for name in (sources or list(SOURCES))
-        if (files := period_files(settings.landing_dir, name, period))
+        if (files := fetch_period(settings, name, period))
     }
     futures = {
         source.name: read_and_validate.submit(source, period, present[source.name])
