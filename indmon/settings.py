@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     )
     landing: str | None = Field(
         default=None,
+        repr=False,  # a URL may carry a password
         description="Landing location: a folder or an fsspec URL (sftp://, s3://, smb://, "
         "file://); default landing_dir.",
     )
