@@ -244,3 +244,30 @@ def test_the_password_may_come_from_a_prefect_secret_block(
         landing_secret_block="indmon-test-landing-options",
     )
     assert [f.file_name for f in fetch_period(settings, "tax", PERIOD)] == ["tax_2022-03.xlsx"]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_indmon_run_takes_the_landing_url_as_its_flag(
+    sftp_env: str,
+    sftp_root: Path,
+    sample_landing: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from typer.testing import CliRunner
+
+    from indmon.cli import app
+
+    shutil.copytree(sample_landing, sftp_root / "landing")
+    warehouse = f"sqlite:///{tmp_path / 'cli.db'}"
+    # The CLI hands its flags to the flow through the environment: restore it afterwards.
+    monkeypatch.setenv("INDMON_LANDING", str(tmp_path / "not-here"))
+    monkeypatch.setenv("INDMON_LANDING_DIR", str(tmp_path / "not-here"))
+    monkeypatch.setenv("INDMON_WAREHOUSE_URL", warehouse)
+    runner = CliRunner(env={"COLUMNS": "160"})
+    result = runner.invoke(app, ["run", "--period", PERIOD, "--landing", sftp_env])
+    assert result.exit_code == 0, result.output
+    assert "tax_2022-03.xlsx" in result.output and "loaded" in result.output
+    engine = create_warehouse_engine(warehouse)
+    assert scalar(engine, "SELECT COUNT(DISTINCT source) FROM ingest_ledger") == len(SOURCES)
+    engine.dispose()
