@@ -77,7 +77,16 @@ def _delivered_entries(landing: LandingLocation, source: str, period: str) -> li
 
 
 def list_period(settings: Settings, source: str, period: str) -> list[str]:
-    """The names of the files delivered for a source-period, without fetching them."""
+    """The names of the files delivered for a source-period, without archiving them.
+
+    For a SQL source: ``["sql:<source>"]`` when its query has rows for the period, else [].
+    """
+    if source in settings.sql_sources:
+        from indmon.landing.query import query_name, run_query, source_url
+
+        config, name = settings.sql_sources[source], query_name(source)
+        frame = run_query(name, source_url(name, config), config.query, period)
+        return [name] if frame.height else []
     with open_landing(settings) as landing:
         return [PurePosixPath(e["name"]).name for e in _delivered_entries(landing, source, period)]
 

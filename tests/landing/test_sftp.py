@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from indmon.catalogue import SOURCES, in_load_order
-from indmon.landing import LandingUnavailable, archived_files, fetch_period
+from indmon.landing import LandingUnavailable, archived_files, fetch_period, list_period
 from indmon.settings import Settings
 from indmon.steps import load_prepared, prepare_period, prepare_warehouse
 from tests.conftest import fresh_warehouse
@@ -107,6 +107,7 @@ def test_the_archive_holds_each_file_once_and_refetching_changes_nothing(
     assert fetch_period(settings, "electricity", PERIOD) == march
     assert archived(archive_dir) == before
     assert fetch_period(settings, "tax", "2021-01") == []
+    assert list_period(settings, "electricity", PERIOD) == ["electricity_202203.csv"]
 
 
 def test_a_changed_file_gets_a_new_archive_entry_and_the_old_one_is_kept(

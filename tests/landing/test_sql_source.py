@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from indmon.catalogue import SOURCES
-from indmon.landing import LandingUnavailable, fetch_period
+from indmon.landing import LandingUnavailable, fetch_period, list_period
 from indmon.settings import Settings
 from indmon.steps import load_prepared, prepare_period
 from schemas.credit_code import complete_credit_code
@@ -251,6 +251,8 @@ def test_a_query_that_fails_names_the_source_and_hides_the_password(
 
 def test_no_rows_for_the_month_means_not_delivered(sql_env: str) -> None:
     assert fetch_period(Settings(), "tax", "2021-07") == []
+    assert list_period(Settings(), "tax", "2021-07") == []
+    assert list_period(Settings(), "tax", PERIOD) == ["sql:tax"]
 
 
 @pytest.mark.parametrize("source", ["tax", "statistics"])
