@@ -11,7 +11,6 @@ warehouse URL (which may hold a password) is never a flow parameter.
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from prefect import flow, task
@@ -20,6 +19,7 @@ from prefect.cache_policies import NO_CACHE
 from flows.report import write_report_task
 from indmon import progress
 from indmon.catalogue import SOURCES, SourceDef, in_load_order
+from indmon.landing import LandedFile, fetch_period
 from indmon.settings import Settings
 from indmon.steps import (
     PreparedPeriod,
@@ -28,7 +28,6 @@ from indmon.steps import (
     prepare_warehouse,
     raise_alerts,
 )
-from sources.landing import period_files
 from warehouse.engine import warehouse_engine
 from warehouse.load import PeriodLoad
 from warehouse.quality import QualityReport, run_quality_checks
@@ -42,9 +41,9 @@ def prepare_warehouse_task(settings: Settings) -> None:
 
 
 @task(name="read-and-validate", cache_policy=NO_CACHE, task_run_name="read-{source.name}-{period}")
-def read_and_validate(source: SourceDef, period: str, paths: list[Path]) -> PreparedPeriod:
-    """Read a source-period's files and split them by the source's contract."""
-    return prepare_period(source, period, paths)
+def read_and_validate(source: SourceDef, period: str, files: list[LandedFile]) -> PreparedPeriod:
+    """Read a source-period's archived files and split them by the source's contract."""
+    return prepare_period(source, period, files)
 
 
 @task(name="load", cache_policy=NO_CACHE, task_run_name="load-{prepared.source}-{prepared.period}")
@@ -104,7 +103,7 @@ def monthly_load(
     present = {
         name: files
         for name in (sources or list(SOURCES))
-        if (files := period_files(settings.landing_dir, name, period))
+        if (files := fetch_period(settings, name, period))
     }
     progress.period_started(period, list(present))
     futures = {

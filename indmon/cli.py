@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from indmon.settings import Settings
+from indmon.settings import Settings, local_landing_path
 
 if TYPE_CHECKING:
     from warehouse.load import PeriodLoad
@@ -40,17 +40,25 @@ def console() -> Console:
 
 
 LandingOption = Annotated[
-    Path | None, typer.Option("--landing", help="Landing folder [env INDMON_LANDING_DIR]")
+    str | None,
+    typer.Option(
+        "--landing",
+        help="Landing folder or URL (sftp://, s3://, …) [env INDMON_LANDING, INDMON_LANDING_DIR]",
+    ),
 ]
 WarehouseOption = Annotated[
     str | None, typer.Option("--warehouse", help="Warehouse URL [env INDMON_WAREHOUSE_URL]")
 ]
 
 
-def _settings(landing: Path | None = None, warehouse: str | None = None) -> Settings:
+def _settings(landing: str | None = None, warehouse: str | None = None) -> Settings:
     """Build the settings and export the flags so flows started here see them."""
-    settings = Settings().with_overrides(landing_dir=landing, warehouse_url=warehouse)
+    settings = Settings().with_overrides(landing=landing, warehouse_url=warehouse)
     os.environ["INDMON_LANDING_DIR"] = str(settings.landing_dir)
+    if settings.landing and local_landing_path(settings.landing) is None:
+        os.environ["INDMON_LANDING"] = settings.landing
+    else:
+        os.environ.pop("INDMON_LANDING", None)
     os.environ["INDMON_WAREHOUSE_URL"] = settings.warehouse_url
     return settings
 
@@ -106,12 +114,15 @@ def run(
     settings = _settings(landing, warehouse)
     _quiet_prefect(verbose)
     from flows.monthly import monthly_load
+    from indmon.landing import mask_location
     from indmon.progress import LoadProgress
 
     with LoadProgress([period], console()):
         loads = monthly_load(period, force=force)
     if not loads:
-        console().print(f"nothing to load for {period} under {settings.landing_dir}")
+        console().print(
+            f"nothing to load for {period} under {mask_location(settings.landing_location)}"
+        )
     if not _print_loads(loads):
         raise typer.Exit(code=2)
 
@@ -127,7 +138,7 @@ def demo(
     """Generate the synthetic county's extracts and load them into the warehouse."""
     from indmon.demo import generate_demo
 
-    settings = _settings(landing or Path("var") / "demo-landing", warehouse)
+    settings = _settings(landing or str(Path("var") / "demo-landing"), warehouse)
     _quiet_prefect(verbose)
     manifest = generate_demo(settings.landing_dir, seed=seed, months=months)
     console().print(f"generated {len(manifest.periods)} months under {settings.landing_dir}")

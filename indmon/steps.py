@@ -14,6 +14,7 @@ from indmon.alerts import DeliveryResult, deliver, record_findings, undelivered_
 from indmon.catalogue import SourceDef
 from indmon.findings import held_findings, late_findings, quality_findings, refused_findings
 from indmon.freshness import late_sources
+from indmon.landing import LandedFile, read_landed
 from indmon.settings import Settings
 from schemas.rules import Split
 from sources.extract import Extract, file_sha256
@@ -41,9 +42,18 @@ def prepare_warehouse(engine: sa.Engine) -> None:
         sync_reference(connection)
 
 
-def prepare_period(source: SourceDef, period: str, paths: Sequence[Path]) -> PreparedPeriod:
+def _read_one(source: SourceDef, path: Path | LandedFile) -> Extract:
+    """A fetched file from its archive copy (under its delivered name), or a local path."""
+    return read_landed(source, path) if isinstance(path, LandedFile) else source.read(path)
+
+
+def prepare_period(
+    source: SourceDef, period: str, paths: Sequence[Path | LandedFile]
+) -> PreparedPeriod:
     """Read every file of a source-period and split its rows by the source's contract.
 
+    ``paths`` are fetched files (read from their archive copy under the delivered name,
+    see :func:`indmon.landing.fetch_period`) or plain local paths.
     A file refused as a whole refuses the period: nothing of it loads, and each
     refusal's message names the file and what is wrong.
     """
@@ -52,16 +62,18 @@ def prepare_period(source: SourceDef, period: str, paths: Sequence[Path]) -> Pre
     refused: dict[str, str] = {}
     for path in paths:
         clock = time.perf_counter()
+        name = path.file_name if isinstance(path, LandedFile) else path.name
         try:
-            extract = source.read(path)
+            extract = _read_one(source, path)
         except ExtractRefused as refusal:
-            refused[path.name] = str(refusal)
-            files.append(DeliveredFile(path.name, file_sha256(path)))
+            refused[name] = str(refusal)
+            sha256 = path.sha256 if isinstance(path, LandedFile) else file_sha256(path)
+            files.append(DeliveredFile(name, sha256))
             continue
         extracts.append(extract)
         files.append(
             DeliveredFile(
-                path.name,
+                name,
                 extract.sha256,
                 extract.encoding,
                 read_seconds=time.perf_counter() - clock,

@@ -37,6 +37,8 @@ TOTAL_LABELS = ("合计", "总计")
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 CSV_SUFFIXES = (".csv", ".txt")
+#: A SQL source's result kept as a file (see :mod:`sources.rows`).
+ROWS_SUFFIX = ".jsonl"
 
 _NOTE_PATTERN = "^(?:" + "|".join(NOTE_PREFIXES) + ")"
 # Whitespace (including the ideographic space) may sit anywhere inside the label: "合 计".
@@ -117,6 +119,9 @@ def read_table(
         encoding = None
     elif suffix in CSV_SUFFIXES:
         grid, encoding = _read_csv_grid(path)
+    elif suffix == ROWS_SUFFIX:
+        grid = _read_rows_grid(path, columns, header_rows)
+        encoding = None
     else:
         raise ExtractRefused(path, f"file type {path.suffix!r} is not .csv or .xlsx")
     return _build_table(path, grid, encoding, columns, header_rows, tuple(total_label_columns))
@@ -221,6 +226,55 @@ def _python_csv(text: str) -> pl.DataFrame:
     ]
     grid = pl.DataFrame(padded, schema={n: pl.String for n in names}, orient="row")
     return grid.select(pl.Series("row_number", starts, dtype=pl.Int64), *names)
+
+
+# --------------------------------------------------------------------------------------------
+# A query's rows
+
+
+def _spec_matches(spec: ColumnSpec, name: str) -> bool:
+    """Whether a query column named ``name`` is ``spec`` (``组/子`` for a sub-column)."""
+    folded = normalise_label(name)
+    if spec.sub_header is None:
+        return folded in spec.names
+    group, _, sub = folded.partition("/")
+    return group in spec.names and sub == normalise_label(spec.sub_header)
+
+
+def _read_rows_grid(path: Path, columns: Sequence[ColumnSpec], header_rows: int) -> pl.DataFrame:
+    """A query's rows as a grid whose header is the query's column names, rows numbered 1..n.
+
+    Sub-columns are named ``组/子`` (``工业总产值/本年累计``) and become a two-row header
+    where the source has one. A required column the query does not return refuses it.
+    """
+    from sources.rows import read_rows
+
+    try:
+        names, grid = read_rows(path)
+    except (OSError, ValueError) as exc:
+        raise ExtractRefused(path, f"the query's rows cannot be read ({exc})") from exc
+    missing = [
+        spec.label
+        for spec in columns
+        if spec.required and not any(_spec_matches(spec, name) for name in names)
+    ]
+    if missing:
+        raise ExtractRefused(
+            path,
+            f"the query returns no column {', '.join(missing)}"
+            f" (its columns: {', '.join(names) or 'none'})",
+        )
+    cells = [f"c{j}" for j in range(len(names))]
+    if header_rows == 1:
+        headers = [dict(zip(["row_number", *cells], [0, *names], strict=True))]
+    else:
+        split = [name.partition("/") for name in names]
+        headers = [
+            dict(zip(["row_number", *cells], [-1, *(g for g, _, _ in split)], strict=True)),
+            dict(zip(["row_number", *cells], [0, *(s for _, _, s in split)], strict=True)),
+        ]
+    top = pl.DataFrame(headers, schema=grid.schema)
+    return pl.concat([top, grid])
 
 
 # --------------------------------------------------------------------------------------------

@@ -125,6 +125,39 @@ def last_loaded_files(
     }
 
 
+def ledger_files(
+    connection: sa.Connection, source: str, period: str, load_id: str | None = None
+) -> list[tuple[str, str]]:
+    """(file name, SHA-256) of one load of a source-period, in name order.
+
+    By default the latest successful load (what the warehouse holds); with ``load_id``,
+    that load whatever its outcome. Empty when there is no such load.
+    """
+    chosen = (
+        sa.literal(load_id)
+        if load_id is not None
+        else sa.select(ingest_ledger.c.load_id)
+        .where(
+            ingest_ledger.c.source == source,
+            ingest_ledger.c.period == period,
+            ingest_ledger.c.status == "loaded",
+        )
+        .order_by(ingest_ledger.c.finished_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = connection.execute(
+        sa.select(ingest_ledger.c.file_name, ingest_ledger.c.sha256)
+        .where(
+            ingest_ledger.c.load_id == chosen,
+            ingest_ledger.c.source == source,
+            ingest_ledger.c.period == period,
+        )
+        .order_by(ingest_ledger.c.file_name)
+    )
+    return [(row.file_name, row.sha256) for row in rows]
+
+
 def _rows_per_file(frame: pl.DataFrame) -> dict[str, int]:
     return {name: count for name, count in frame.group_by("file_name").len().iter_rows()}
 
