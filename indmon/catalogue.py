@@ -8,13 +8,17 @@ from pathlib import Path
 
 import schemas.electricity
 import schemas.indicators
+import schemas.projects
 import schemas.registry
 import schemas.statistics
+import schemas.targets
 import schemas.tax
 import sources.electricity
 import sources.indicators
+import sources.projects
 import sources.registry
 import sources.statistics
+import sources.targets
 import sources.tax
 from schemas.rules import Split
 from sources.extract import Extract
@@ -38,6 +42,9 @@ SOURCES: dict[str, SourceDef] = {
         SourceDef("tax", sources.tax.read, schemas.tax.validate, 1),
         SourceDef("statistics", sources.statistics.read, schemas.statistics.validate, 1),
         SourceDef("indicators", sources.indicators.read, schemas.indicators.validate, 1),
+        SourceDef("projects", sources.projects.read, schemas.projects.validate, 1),
+        # Yearly (targets/<YYYY>/): loaded with any month of its year, after the facts.
+        SourceDef("targets", sources.targets.read, schemas.targets.validate, 2),
     )
 }
 

@@ -189,11 +189,16 @@ def validate(
     source: Annotated[
         str,
         typer.Option(
-            help="Which extract it is: registry, electricity, tax, statistics or indicators."
+            help="Which extract it is: registry, electricity, tax, statistics, indicators,"
+            " projects or targets."
         ),
     ],
     period: Annotated[
-        str | None, typer.Option(help="The month it is for, YYYY-MM (default: its folder's name).")
+        str | None,
+        typer.Option(
+            help="The month it is for, YYYY-MM, or the year for targets"
+            " (default: its folder's name)."
+        ),
     ] = None,
     rows: Annotated[int, typer.Option(help="How many held rows to print.")] = 50,
 ) -> None:
@@ -204,16 +209,17 @@ def validate(
     from indmon.catalogue import SOURCES
     from indmon.steps import prepare_period
     from schemas.reasons import BY_CODE
-    from sources.landing import is_period
+    from sources.landing import YEARLY_SOURCES, is_period, is_year
 
     if source not in SOURCES:
         raise typer.BadParameter(
             f"unknown source {source!r}; one of {', '.join(SOURCES)}", param_hint="--source"
         )
     period = period or file.parent.name
-    if not is_period(period):
+    if not (is_period(period) or (source in YEARLY_SOURCES and is_year(period))):
+        folder = "YYYY or YYYY-MM" if source in YEARLY_SOURCES else "YYYY-MM"
         raise typer.BadParameter(
-            "the file is not in a YYYY-MM folder: give --period", param_hint="--period"
+            f"the file is not in a {folder} folder: give --period", param_hint="--period"
         )
     prepared = prepare_period(SOURCES[source], period, [file])
     if prepared.split is None:

@@ -18,6 +18,7 @@ from indmon.landing import LandedFile, read_landed
 from indmon.settings import Settings
 from schemas.rules import Split
 from sources.extract import Extract, file_sha256
+from sources.landing import landing_period
 from sources.tabular import ExtractRefused
 from warehouse.load import DeliveredFile, PeriodLoad, load_period, record_refusal
 from warehouse.reference import sync_reference
@@ -55,8 +56,10 @@ def prepare_period(
     ``paths`` are fetched files (read from their archive copy under the delivered name,
     see :func:`indmon.landing.fetch_period`) or plain local paths.
     A file refused as a whole refuses the period: nothing of it loads, and each
-    refusal's message names the file and what is wrong.
+    refusal's message names the file and what is wrong. A yearly source's period is
+    the year of ``period`` (its landing folder and ledger period).
     """
+    period = landing_period(source.name, period)
     extracts: list[Extract] = []
     files: list[DeliveredFile] = []
     refused: dict[str, str] = {}
@@ -117,7 +120,11 @@ def raise_alerts(
         *quality_findings(failed_checks, period),
     ]
     record_findings(engine, findings)
-    pending = undelivered_alerts(engine, period=period)
+    # A yearly source's findings carry the year: they go out with the month that loaded it.
+    pending = [
+        *undelivered_alerts(engine, period=period),
+        *undelivered_alerts(engine, period=period[:4]),
+    ]
     if not pending or not settings.alert_urls:
         return None
     return deliver(engine, pending, settings.alert_urls, period=period, data_docs_url=data_docs_url)

@@ -41,6 +41,16 @@ REASONS: tuple[Reason, ...] = (
         "the town or park is not one of the county's",
     ),
     Reason(
+        "unknown_indicator",
+        "指标不在指标目录中",
+        "the indicator name is not one the catalogue knows",
+    ),
+    Reason(
+        "unknown_category",
+        "取值不在规定的选项中",
+        "the value is not one of the allowed ones",
+    ),
+    Reason(
         "unknown_industry",
         "行业代码不在GB/T 4754-2017中",
         "the industry code is not a GB/T 4754 class",
@@ -49,6 +59,12 @@ REASONS: tuple[Reason, ...] = (
         "total_mismatch", "税收合计不等于各税种之和", "the total differs from the sum of its parts"
     ),
     Reason("negative_value", "数值不应为负", "a value that cannot be negative is negative"),
+    Reason(
+        "unit_mismatch",
+        "计量单位与指标不符",
+        "the unit is not the one the indicator is measured in",
+    ),
+    Reason("stretch_below_floor", "力争值低于目标值", "the stretch target is below the floor"),
     Reason("period_mismatch", "所属期与文件夹不符", "the row's period is not the folder's period"),
     Reason(
         "duplicate_row", "重复行（首行已载入）", "an exact copy of an earlier row, which was loaded"

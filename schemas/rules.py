@@ -137,6 +137,7 @@ class Contract:
     file), then the rows of all files together: ``prepare``, the row rules (first
     failure wins), ``finish``, duplicates on ``key`` (``values`` tell an exact copy from
     a conflicting one), and the split, whose valid rows must pass the pandera ``model``.
+    ``key_label`` names the key in messages when its first column is not a delivered one.
     """
 
     rules: Callable[[dict[str, str], str], list[Rule]]
@@ -147,6 +148,7 @@ class Contract:
     file_checks: tuple[FileCheck, ...] = ()
     prepare: Transform = _unchanged
     finish: Transform = _unchanged
+    key_label: str | None = None
 
     def validate(self, extracts: Sequence[Extract], period: str) -> Split:
         """Check every file of one source-period and split its rows into valid and held."""
@@ -161,7 +163,7 @@ class Contract:
             rows.pipe(self.prepare)
             .pipe(first_failure, self.rules(headers, period))
             .pipe(self.finish)
-            .pipe(mark_duplicates, self.key, self.values, headers[self.key[0]])
+            .pipe(mark_duplicates, self.key, self.values, self.key_label or headers[self.key[0]])
         )
         split = split_rows(judged, self.valid_columns)
         self.model.validate(split.valid)

@@ -108,15 +108,17 @@ def landing(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def sample_landing(landing: Path) -> Path:
-    """The agencies' sample files of 2022-03 laid out as a landing tree."""
+    """The agencies' sample files of 2022-03 (targets: of 2022) laid out as a landing tree."""
     for source, name in (
         ("registry", "registry_2022-03.csv"),
         ("electricity", "electricity_202203.csv"),
         ("tax", "tax_2022-03.xlsx"),
         ("statistics", "statistics_2022-03.xlsx"),
         ("indicators", "indicators_2022-03.csv"),
+        ("projects", "projects_2022-03.xlsx"),
+        ("targets", "targets_2022.csv"),
     ):
-        folder = landing / source / "2022-03"
+        folder = landing / source / ("2022" if source == "targets" else "2022-03")
         folder.mkdir(parents=True)
         shutil.copy(SAMPLES / name, folder / name)
     return landing

@@ -257,3 +257,74 @@ def write_statistics_xlsx(
     sheet.write(first + len(rows) + 1, 0, "注：本表数据来源于联网直报平台，金额单位为千元。")
     workbook.close()
     return path
+
+
+PROJECTS_HEADER = (
+    "项目代码",
+    "项目名称",
+    "项目单位统一社会信用代码",
+    "建设性质",
+    "所在乡镇（园区）",
+    "总投资（万元）",
+    "本年计划投资（万元）",
+    "1-本月累计完成投资（万元）",
+    "开工日期",
+    "计划投产日期",
+    "项目状态",
+)
+
+
+def project_row(
+    project: str,
+    credit: str,
+    completed: object,
+    *,
+    nature: str = "新建",
+    town: str = "濉溪镇",
+    name: str | None = None,
+    total: object = 50_000,
+    planned: object = 20_000,
+    started: object = "2021-09-15",
+    operation: object = "2023-06-30",
+    status: str = "在建",
+) -> list[object]:
+    """One project-library row, money in 万元."""
+    return [
+        project,
+        name or f"{project}项目",
+        credit,
+        nature,
+        town,
+        total,
+        planned,
+        completed,
+        started,
+        operation,
+        status,
+    ]
+
+
+def write_projects_xlsx(
+    path: Path,
+    rows: Sequence[Sequence[object]],
+    *,
+    header: Sequence[str] = PROJECTS_HEADER,
+    total: Sequence[object] | None = None,
+) -> Path:
+    """The bureau's project library: header in row 1, optionally a 合计 row at the end."""
+    body: list[Sequence[object]] = [list(header), *rows]
+    if total is not None:
+        body.append(list(total))
+    return write_xlsx(path, body)
+
+
+TARGETS_HEADER = ("年度", "区域", "指标", "目标值", "力争值", "计量单位")
+
+
+def write_targets_csv(
+    path: Path, rows: Sequence[Sequence[object]], *, header: Sequence[str] = TARGETS_HEADER
+) -> Path:
+    """The county's annual targets as CSV UTF-8 (with a byte-order mark, as Excel saves it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(csv_text([list(header), *rows]).encode("utf-8-sig"))
+    return path

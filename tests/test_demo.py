@@ -72,6 +72,8 @@ EXPECTED_FAULTS = {
     ("tax", "2022-09", "conflicting_duplicate"),
     ("statistics", "2021-07", "not_a_number"),
     ("statistics", "2022-08", "conflicting_duplicate"),
+    ("projects", "2021-05", "not_a_number"),
+    ("projects", "2022-10", "exact_duplicate"),
 }
 TAX_HEADER = [
     "纳税人识别号",
@@ -495,6 +497,7 @@ def test_fault_row_holds_what_the_manifest_says(demo: DemoManifest, source: str,
         "electricity": check_electricity_fault,
         "tax": check_tax_fault,
         "statistics": check_statistics_fault,
+        "projects": check_projects_fault,
     }[source]
     check(fault, table, row)
 
@@ -977,6 +980,140 @@ def test_indicators_figures(
     assert int(indicators["2021-03"][5][3]) == round(ytd / 10_000)
     investment = [int(indicators[f"2022-{m:02d}"][3][3]) for m in range(2, 13)]
     assert investment == sorted(investment)
+
+
+# ---------------------------------------------------------------- projects and targets
+
+PROJECT_CODE, PROJECT_INVESTOR, PROJECT_NATURE, PROJECT_TOWN = 0, 2, 3, 4
+PROJECT_DONE, PROJECT_STATUS = 7, 10
+
+
+def check_projects_fault(fault: InjectedFault, table: Table, row: list[Any]) -> None:
+    assert text(row[PROJECT_CODE]) == fault.key
+    if fault.kind == "not_a_number":
+        assert row[PROJECT_DONE] == "待核" == fault.value
+    else:
+        assert row == table[fault.row_number - 2]
+
+
+def project_rows(table: Table) -> list[list[Any]]:
+    """Data rows of a project-library file: after the header, without a 合计 row."""
+    return [row for row in table[1:] if row[PROJECT_CODE] is not None]
+
+
+def wan(cell: Any) -> Decimal:
+    return Decimal(text(cell).replace(",", ""))
+
+
+@pytest.fixture(scope="module")
+def projects(demo: DemoManifest) -> dict[str, Table]:
+    tables = {}
+    for period in demo.periods:
+        (path,) = files_of(demo.landing_dir, "projects", period)
+        assert path.name == f"工业项目库_{period.replace('-', '')}.xlsx"
+        tables[period] = read_table(path)
+    return tables
+
+
+def test_projects_layout_is_the_sample(projects: dict[str, Table]) -> None:
+    sample = read_table(SAMPLES / "projects_2022-03.xlsx")
+    for period, table in projects.items():
+        assert table[0] == sample[0], period
+        totals = [row for row in table if row[1] == "合计"]
+        assert len(totals) == (1 if int(period[5:]) % 3 == 0 else 0), period
+        for total in totals:
+            kept = project_rows(table)
+            assert wan(total[PROJECT_DONE]) == sum(wan(r[PROJECT_DONE]) for r in kept)
+
+
+def test_projects_cumulate_within_a_year_and_restart_in_january(
+    demo: DemoManifest, projects: dict[str, Table]
+) -> None:
+    faulted = fault_rows(demo)
+    ytd: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
+    for period, table in projects.items():
+        name = files_of(demo.landing_dir, "projects", period)[0].name
+        for n, row in enumerate(table[1:], start=2):
+            if row[PROJECT_CODE] is not None and (period, name, n) not in faulted:
+                ytd[(row[PROJECT_CODE], period[:4])][period] = wan(row[PROJECT_DONE])
+    for (code, year), months in ytd.items():
+        values = [months[p] for p in sorted(months)]
+        assert values == sorted(values), (code, year)
+    # Projects under way across the new year: January's cumulative starts again from 0.
+    continuing = [
+        code
+        for code, year in ytd
+        if year == "2022"
+        and "2022-01" in ytd[(code, year)]
+        and ytd.get((code, "2021"), {}).get("2021-12", Decimal(0)) > 0
+    ]
+    assert len(continuing) >= 3
+    january = sum(ytd[(code, "2022")]["2022-01"] for code in continuing)
+    december = sum(ytd[(code, "2021")]["2021-12"] for code in continuing)
+    assert january < december / 4
+
+
+def test_projects_add_up_to_the_published_investment(
+    demo: DemoManifest, projects: dict[str, Table], indicators: dict[str, Table]
+) -> None:
+    faulted = {f.period for f in demo.faults if f.source == "projects"}
+    for period, table in projects.items():
+        if period.endswith("-01") or period in faulted:
+            continue
+        rows = project_rows(table)
+        published = {row[0]: row for row in indicators[period][1:]}
+        total = sum(wan(r[PROJECT_DONE]) for r in rows)
+        renovation = sum(
+            wan(r[PROJECT_DONE]) for r in rows if r[PROJECT_NATURE] in ("技术改造", "技改")
+        )
+        assert abs(total - int(published["工业投资"][3])) <= 60, period
+        assert abs(renovation - int(published["技术改造投资"][3])) <= 60, period
+
+
+def test_projects_belong_to_registered_enterprises(
+    demo: DemoManifest, projects: dict[str, Table], registry: dict[str, Table]
+) -> None:
+    odd = {
+        e.detail.split(":")[0]
+        for e in demo.events
+        if e.kind in ("project_investor_mistyped", "project_investor_blank")
+    }
+    assert len(odd) == 2
+    natures: Counter[str] = Counter()
+    registered = {normalise_code(row[0]) for table in registry.values() for row in table[1:]}
+    for period, table in projects.items():
+        for row in project_rows(table):
+            natures[row[PROJECT_NATURE]] += 1
+            assert row[PROJECT_STATUS] in ("谋划", "在建", "竣工", "投产")
+            if row[PROJECT_CODE] in odd:
+                code = normalise_code(row[PROJECT_INVESTOR])
+                assert code == "" or not is_valid_credit_code(code)
+            else:
+                assert normalise_code(row[PROJECT_INVESTOR]) in registered, period
+    assert set(natures) == {"新建", "扩建", "技术改造", "技改"}
+    towns_2021 = {
+        row[PROJECT_TOWN] for p in projects if p < "2022" for row in project_rows(projects[p])
+    }
+    assert "濉溪经济开发区" in towns_2021  # the park by its former name
+
+
+def test_targets_one_file_a_year_as_the_manifest_says(demo: DemoManifest) -> None:
+    (csv_file,) = files_of(demo.landing_dir, "targets", "2021")
+    (workbook,) = files_of(demo.landing_dir, "targets", "2022")
+    assert csv_file.read_bytes().startswith(b"\xef\xbb\xbf")
+    written = {
+        2021: [row for row in read_table(csv_file)[1:]],
+        2022: [row for row in read_table(workbook)[2:]],
+    }
+    assert read_table(workbook)[0][0] == "濉溪县2022年工业经济主要目标任务"
+    for year, table in written.items():
+        mine = [t for t in demo.targets if t.year == year]
+        assert [(text(r[2]), float(r[3]), float(r[4]), r[5]) for r in table] == [
+            (t.target_name, t.floor, t.stretch, t.unit) for t in mine
+        ]
+        assert all(t.stretch >= t.floor for t in mine)
+    statuses = Counter(t.expected_status for t in demo.targets if t.year == 2022)
+    assert set(statuses) == {"ahead", "on_track", "behind"}
 
 
 # ---------------------------------------------------------------- other sources untouched

@@ -2,7 +2,9 @@
 
 - ``dim_enterprise``: versions from the register snapshots (gaps and islands).
 - ``fact_electricity``: each account-month with its resolved enterprise.
-- ``fact_tax``, ``fact_statistics``: enterprise facts, marked registered or not.
+- ``fact_tax``, ``fact_statistics``, ``fact_project``: facts naming an enterprise, marked
+  registered or not (a project's investor may be unknown: NULL, not registered).
+- ``fact_target``: the county's targets by year.
 """
 
 from __future__ import annotations
@@ -115,9 +117,15 @@ _STATISTICS = (
     "revenue_ytd_yuan, revenue_prior_ytd_yuan, profit_ytd_yuan, profit_prior_ytd_yuan, "
     "employees, energy_ytd_tce, energy_prior_ytd_tce"
 )
+_PROJECT = (
+    "project_code, project_name, credit_code_delivered, nature, region_code, status, "
+    "total_investment_yuan, planned_year_yuan, completed_ytd_yuan, started_on, "
+    "planned_operation_on"
+)
 ENTERPRISE_FACTS = {
     "fact_tax": ("stg_tax", f"taxpayer_name, {_TAX}"),
     "fact_statistics": ("stg_statistics", _STATISTICS),
+    "fact_project": ("stg_project", _PROJECT),
 }
 
 
@@ -169,6 +177,8 @@ SELECT MIN(period) FROM (
     SELECT MIN(period) FROM stg_tax WHERE credit_code IN (SELECT credit_code FROM codes)
     UNION ALL
     SELECT MIN(period) FROM stg_statistics WHERE credit_code IN (SELECT credit_code FROM codes)
+    UNION ALL
+    SELECT MIN(period) FROM stg_project WHERE credit_code IN (SELECT credit_code FROM codes)
 ) AS firsts
 """
 
@@ -191,6 +201,20 @@ def _refresh_register(connection: sa.Connection, period: str) -> str:
     return min(period, first) if first else period
 
 
+REFRESH_TARGETS = """
+INSERT INTO fact_target (year, region_code, indicator, target_name, measure, unit,
+                         floor_value, stretch_value)
+SELECT year, region_code, indicator, target_name, measure, unit, floor_value, stretch_value
+FROM stg_target WHERE period = :period
+"""
+
+
+def refresh_targets(connection: sa.Connection, year: str) -> None:
+    """Replace one year's targets in ``fact_target`` with the year's staged rows."""
+    connection.execute(sa.text("DELETE FROM fact_target WHERE year = :year"), {"year": int(year)})
+    connection.execute(sa.text(REFRESH_TARGETS), {"period": year})
+
+
 def refresh_after_load(connection: sa.Connection, source: str, period: str) -> str:
     """Rebuild the facts that depend on a replaced source-period; return the first period
     whose marts must be rebuilt."""
@@ -206,4 +230,8 @@ def refresh_after_load(connection: sa.Connection, source: str, period: str) -> s
         refresh_enterprise_facts(connection, "fact_tax", period)
     elif source == "statistics":
         refresh_enterprise_facts(connection, "fact_statistics", period)
+    elif source == "projects":
+        refresh_enterprise_facts(connection, "fact_project", period)
+    elif source == "targets":
+        refresh_targets(connection, period)
     return period

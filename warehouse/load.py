@@ -25,9 +25,11 @@ from warehouse.tables import (
     held_row,
     ingest_ledger,
     stg_electricity,
+    stg_project,
     stg_published_indicator,
     stg_registry,
     stg_statistics,
+    stg_target,
     stg_tax,
 )
 
@@ -37,6 +39,8 @@ STAGING: Mapping[str, sa.Table] = {
     "tax": stg_tax,
     "statistics": stg_statistics,
     "indicators": stg_published_indicator,
+    "projects": stg_project,
+    "targets": stg_target,  # period = the year, YYYY
 }
 
 

@@ -213,6 +213,60 @@ stg_published_indicator = sa.Table(
     comment="One row per published headline indicator per month, as released.",
 )
 
+
+def project_attributes() -> list[sa.Column[object]]:
+    """A project's month as the library records it: investor, place, kind, money in yuan."""
+    return [
+        sa.Column("project_name", sa.String(200), nullable=False),
+        sa.Column("credit_code_delivered", sa.String(64), nullable=True),  # as typed
+        sa.Column("nature", sa.String(8), nullable=False),  # 新建 / 扩建 / 技术改造
+        sa.Column("region_code", RegionCode, nullable=False),
+        sa.Column("status", sa.String(8), nullable=False),  # 谋划 / 在建 / 竣工 / 投产
+        sa.Column("total_investment_yuan", sa.Float, nullable=True),
+        sa.Column("planned_year_yuan", sa.Float, nullable=True),
+        sa.Column("completed_ytd_yuan", sa.Float, nullable=False),
+        sa.Column("started_on", sa.Date, nullable=True),
+        sa.Column("planned_operation_on", sa.Date, nullable=True),
+    ]
+
+
+def target_attributes() -> list[sa.Column[object]]:
+    """One annual target as delivered and as measured: floor and stretch in ``unit``."""
+    return [
+        sa.Column("target_name", sa.String(64), nullable=False),  # 指标 as delivered
+        sa.Column("measure", sa.String(16), nullable=False),  # growth_pct / count / value
+        sa.Column("unit", sa.String(16), nullable=False),  # the indicator figure's unit
+        sa.Column("floor_value", sa.Float, nullable=False),
+        sa.Column("stretch_value", sa.Float, nullable=True),
+    ]
+
+
+stg_project = sa.Table(
+    "stg_project",
+    metadata,
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("project_code", sa.String(64), primary_key=True),
+    sa.Column("credit_code", CreditCode, nullable=True),  # NULL when missing or invalid
+    *project_attributes(),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("row_number", sa.Integer, nullable=False),
+    comment="One row per project per month, as the bureau's project library records it (yuan).",
+)
+
+stg_target = sa.Table(
+    "stg_target",
+    metadata,
+    sa.Column("period", Period, primary_key=True),  # the year, YYYY (the landing folder)
+    sa.Column("region_code", RegionCode, primary_key=True),
+    sa.Column("indicator", sa.String(48), primary_key=True),
+    sa.Column("year", sa.Integer, nullable=False),
+    *target_attributes(),
+    sa.Column("unit_delivered", sa.String(16), nullable=False),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("row_number", sa.Integer, nullable=False),
+    comment="One row per target indicator per region per year, as the county set it.",
+)
+
 # --- dimensions and facts derived from staging --------------------------------------
 
 dim_enterprise = sa.Table(
@@ -287,6 +341,32 @@ fact_statistics = sa.Table(
         "One row per above-scale enterprise per period: year-to-date figures in yuan "
         "and the same-scope prior-year figures as reported."
     ),
+)
+
+fact_project = sa.Table(
+    "fact_project",
+    metadata,
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("project_code", sa.String(64), primary_key=True),
+    sa.Column("credit_code", CreditCode, nullable=True),  # the investor; NULL when unknown
+    sa.Column("is_registered", sa.Boolean, nullable=False),
+    *project_attributes(),
+    sa.Index("ix_fact_project_region_period", "region_code", "period"),
+    comment=(
+        "One row per project per month: the town or park it is built in, the investor "
+        "(NULL when the delivered code is missing or invalid) and the investment completed "
+        "from January to the month, in yuan."
+    ),
+)
+
+fact_target = sa.Table(
+    "fact_target",
+    metadata,
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("region_code", RegionCode, sa.ForeignKey("dim_region.region_code"), primary_key=True),
+    sa.Column("indicator", sa.String(48), primary_key=True),
+    *target_attributes(),
+    comment="One row per region per year per target indicator: floor and stretch targets.",
 )
 
 # --- bookkeeping --------------------------------------------------------------------
@@ -374,6 +454,23 @@ mart_published_indicator = sa.Table(
     comment=(
         "One row per published headline indicator per region per month, as the statistics "
         "bureau released it (value added growth at comparable prices comes only from here)."
+    ),
+)
+
+mart_target_progress = sa.Table(
+    "mart_target_progress",
+    metadata,
+    sa.Column("region_code", RegionCode, primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("indicator", sa.String(48), primary_key=True),
+    *target_attributes(),
+    sa.Column("actual_value", sa.Float, nullable=True),
+    sa.Column("actual_period", Period, nullable=True),
+    sa.Column("expected_share", sa.Float, nullable=True),
+    sa.Column("status", sa.String(8), nullable=False),  # ahead / on_track / behind / no_data
+    comment=(
+        "One row per region per year per target indicator: the targets, the actual as of "
+        "the latest loaded period of the year, and the status against the targets."
     ),
 )
 

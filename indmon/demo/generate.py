@@ -11,13 +11,15 @@ from indmon.demo.indicators import write_indicators
 from indmon.demo.manifest import DemoEvent, DemoManifest, SourceOutput
 from indmon.demo.model import County
 from indmon.demo.periods import Timeline
+from indmon.demo.projects import write_projects
 from indmon.demo.reference import load_reference
 from indmon.demo.registry import write_registry
 from indmon.demo.statistics import write_statistics
+from indmon.demo.targets import write_targets
 from indmon.demo.tax import write_tax
 
 #: One writer per source, each drawing from its own random stream (``f"{seed}:<source>…"``),
-#: so adding one never changes the others' files; add projects here when it comes.
+#: so adding one never changes the others' files.
 Writer = Callable[[Path, County, int], SourceOutput]
 WRITERS: tuple[Writer, ...] = (
     write_registry,
@@ -25,6 +27,8 @@ WRITERS: tuple[Writer, ...] = (
     write_tax,
     write_statistics,
     write_indicators,
+    write_projects,
+    write_targets,
 )
 
 
@@ -64,6 +68,7 @@ def generate_demo(
         above_scale_by_period=by_period,
         files=tuple(f for output in outputs for f in output.files),
         events=tuple(model_events + [e for output in outputs for e in output.events]),
+        targets=tuple(t for output in outputs for t in output.targets),
     )
     manifest.write()
     return manifest

@@ -91,8 +91,8 @@ def write_indicators(landing: Path, county: County, seed: int) -> SourceOutput:
             ],
         ]
         if month > 1:
-            rows[0][4] = _value_added(county, t, (t,))
-            rows[0][5] = _value_added(county, t, ytd)
+            rows[0][4] = value_added(county, t, (t,))
+            rows[0][5] = value_added(county, t, ytd)
             rows[1][2] = len(roster(county, t))
             for row, series in ((rows[2], total), (rows[3], renovation)):
                 now = sum(series[s + HISTORY] for s in ytd)
@@ -121,7 +121,7 @@ def output_growth(county: County, t: int, months: range | tuple[int, ...]) -> fl
     return (now / before - 1) * 100 if before else 0.0
 
 
-def _value_added(county: County, t: int, months: range | tuple[int, ...]) -> str:
+def value_added(county: County, t: int, months: range | tuple[int, ...]) -> str:
     """Value added growth at comparable prices: follows nominal growth, kept within 5-12 %."""
     value = 8.0 + 1.2 * (output_growth(county, t, months) - 3.5)
     return f"{min(max(value, 5.0), 12.0):.1f}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,8 @@ class DemoFile:
     ``kept_rows`` counts the rows a person keeps (every data row but the injected bad
     ones, the second of an exact duplicate, both rows of a conflicting duplicate and the
     taxpayers that are not enterprises); ``kept_total`` is, as an exact decimal, the sum
-    over those rows of 税收合计 in yuan (tax) or of 工业总产值 本年累计 in 千元 (statistics).
+    over those rows of 税收合计 in yuan (tax), of 工业总产值 本年累计 in 千元 (statistics) or
+    of 1-本月累计完成投资 in 万元 (projects).
     """
 
     source: str
@@ -75,6 +76,23 @@ class DemoEvent:
 
 
 @dataclass(frozen=True)
+class DemoTarget:
+    """One annual target the demo set, as written, and the status it was set to reach.
+
+    ``floor`` and ``stretch`` are as written in ``unit``; ``expected_status`` is the status
+    the target was placed to have against the full year (``""`` when not planned).
+    """
+
+    year: int
+    region: str
+    target_name: str
+    floor: float
+    stretch: float
+    unit: str
+    expected_status: str = ""
+
+
+@dataclass(frozen=True)
 class DemoManifest:
     """Everything :func:`indmon.demo.generate_demo` wrote below ``landing_dir``.
 
@@ -92,6 +110,7 @@ class DemoManifest:
     above_scale_by_period: tuple[int, ...] = ()
     files: tuple[DemoFile, ...] = ()
     events: tuple[DemoEvent, ...] = ()
+    targets: tuple[DemoTarget, ...] = ()
 
     def faults_of(self, kind: str) -> tuple[InjectedFault, ...]:
         """The injected faults of one kind."""
@@ -107,6 +126,7 @@ class DemoManifest:
         data["faults"] = [asdict(f) for f in self.faults]
         data["files"] = [asdict(f) for f in self.files]
         data["events"] = [asdict(e) for e in self.events]
+        data["targets"] = [asdict(t) for t in self.targets]
         return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
     def write(self) -> Path:
@@ -129,6 +149,7 @@ def load_manifest(landing_dir: Path) -> DemoManifest:
         above_scale_by_period=tuple(data["above_scale_by_period"]),
         files=tuple(DemoFile(**f) for f in data["files"]),
         events=tuple(DemoEvent(**e) for e in data["events"]),
+        targets=tuple(DemoTarget(**t) for t in data.get("targets", ())),
     )
 
 
@@ -139,3 +160,4 @@ class SourceOutput:
     files: list[DemoFile]
     faults: list[InjectedFault]
     events: list[DemoEvent]
+    targets: list[DemoTarget] = field(default_factory=list)

@@ -22,6 +22,7 @@ from fsspec import AbstractFileSystem
 
 from indmon.alerts.secrets import MASK, scrub
 from indmon.settings import Settings
+from sources.landing import landing_period
 
 #: Storage option names whose values are secrets (masked in every message).
 SECRET_OPTION_WORDS = ("pass", "secret", "token", "key", "credential")
@@ -41,8 +42,8 @@ class LandingLocation:
     secrets: frozenset[str]
 
     def folder(self, source: str, period: str) -> str:
-        """The path of ``<landing>/<source>/<period>`` in :attr:`fs`."""
-        return f"{self.root.rstrip('/')}/{source}/{period}"
+        """The path of ``<landing>/<source>/<period>`` in :attr:`fs` (a year for yearly sources)."""
+        return f"{self.root.rstrip('/')}/{source}/{landing_period(source, period)}"
 
     def describe(self, error: BaseException) -> str:
         """What went wrong, for a person: the error's first line with every secret masked."""

@@ -25,6 +25,7 @@ STAGING = {
     "tax": "stg_tax",
     "statistics": "stg_statistics",
     "indicators": "stg_published_indicator",
+    "projects": "stg_project",
 }
 #: The column a source's 合计 row totals (the first the contract checks).
 CONTROL_TOTALLED = {"registry": "land_mu", "electricity": "kwh", "tax": "vat_yuan"}

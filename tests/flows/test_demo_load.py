@@ -10,6 +10,7 @@ import csv
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -108,7 +109,11 @@ def test_every_month_loads_and_every_file_reconciles(loaded: sa.Engine, demo: De
         "SELECT source, period, file_name, status, rows_read, rows_loaded, "
         "rows_held FROM ingest_ledger",
     )
-    assert {r.status for r in ledger} == {"loaded"}
+    # The year's targets load with its first month; the other months find them unchanged.
+    assert {(r.source, r.status) for r in ledger if r.status != "loaded"} == {
+        ("targets", "unchanged")
+    }
+    ledger = [r for r in ledger if r.status == "loaded"]
     assert len(ledger) == len(demo.files)
     delivered = {(f.source, f.period, f.file_name): f.data_rows for f in demo.files}
     for r in ledger:
@@ -140,7 +145,11 @@ def test_held_rows_are_exactly_the_injected_faults(loaded: sa.Engine, demo: Demo
 def test_every_kept_row_loads(loaded: sa.Engine, demo: DemoManifest) -> None:
     ledger = {
         (r.source, r.period, r.file_name): r.rows_loaded
-        for r in rows(loaded, "SELECT source, period, file_name, rows_loaded FROM ingest_ledger")
+        for r in rows(
+            loaded,
+            "SELECT source, period, file_name, rows_loaded FROM ingest_ledger "
+            "WHERE status = 'loaded'",
+        )
     }
     for f in demo.files:
         if f.kept_rows is not None:
@@ -326,3 +335,129 @@ def test_published_indicators_load_as_released(loaded: sa.Engine, demo: DemoMani
     assert {r.period: r.value for r in above} == {
         p: roster[p] for p in demo.periods if not p.endswith("-01")
     }
+
+
+COUNTY = "340621000000"
+
+
+def _projects_by_period(demo: DemoManifest) -> dict[str, tuple[Decimal, Decimal]]:
+    """(Σ 1-本月累计完成投资, the 技术改造 part) in 万元 over the rows a person keeps."""
+    sums = {}
+    for period in demo.periods:
+        (path,) = (demo.landing_dir / "projects" / period).iterdir()
+        sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+        table = [list(row) for row in sheet.iter_rows(values_only=True)]
+        header = table[0]
+        at = {
+            name: header.index(name)
+            for name in ("项目代码", "建设性质", "1-本月累计完成投资（万元）")
+        }
+        faults = {
+            f.row_number for f in demo.faults if f.source == "projects" and f.period == period
+        }
+        total = renovation = Decimal(0)
+        for n, row in enumerate(table[1:], start=2):
+            if n in faults or row[at["项目代码"]] in (None, "合计") or row[1] == "合计":
+                continue
+            amount = Decimal(str(row[at["1-本月累计完成投资（万元）"]]).replace(",", ""))
+            total += amount
+            if row[at["建设性质"]] in ("技术改造", "技改"):
+                renovation += amount
+        sums[period] = (total, renovation)
+    return sums
+
+
+def test_county_investment_equals_the_project_files(loaded: sa.Engine, demo: DemoManifest) -> None:
+    files = _projects_by_period(demo)
+    for position, indicator in enumerate(
+        ("industrial_investment_yuan", "renovation_investment_yuan")
+    ):
+        mart = {
+            r.period: r
+            for r in rows(
+                loaded,
+                "SELECT * FROM mart_indicator_month WHERE region_code = :c AND indicator = :i",
+                c=COUNTY,
+                i=indicator,
+            )
+        }
+        assert sorted(mart) == list(demo.periods)
+        for index, period in enumerate(demo.periods):
+            ytd = float(files[period][position]) * 10_000
+            assert mart[period].value_ytd == pytest.approx(ytd, abs=0.01), (indicator, period)
+            if period.endswith("-01"):
+                assert mart[period].value == pytest.approx(ytd, abs=0.01)
+            else:
+                before = float(files[demo.periods[index - 1]][position]) * 10_000
+                assert mart[period].value == pytest.approx(ytd - before, abs=0.01), period
+            if period.startswith("2022"):
+                last = float(files["2021" + period[4:]][position])
+                assert mart[period].ytd_yoy_pct == pytest.approx(
+                    100 * (float(files[period][position]) / last - 1)
+                ), (indicator, period)
+            else:
+                assert mart[period].ytd_yoy_pct is None  # 2020 is not loaded
+
+
+def _targets_2022(demo: DemoManifest) -> dict[str, tuple[float, float, str]]:
+    (path,) = (demo.landing_dir / "targets" / "2022").iterdir()
+    sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    start = next(i for i, row in enumerate(table) if row[0] == "年度") + 1
+    return {
+        row[2]: (float(row[3]), float(row[4]), row[5])
+        for row in table[start:]
+        if row[1] == "濉溪县"
+    }
+
+
+def test_how_the_county_stands_against_each_2022_target(
+    loaded: sa.Engine, demo: DemoManifest
+) -> None:
+    standing = rows(
+        loaded,
+        "SELECT target_name, indicator, measure, floor_value, stretch_value, actual_value, "
+        "actual_period, expected_share, status FROM mart_target_progress "
+        "WHERE region_code = :c AND year = 2022 ORDER BY target_name",
+        c=COUNTY,
+    )
+    written = _targets_2022(demo)
+    assert {r.target_name for r in standing} == set(written)
+    projects = _projects_by_period(demo)
+    with (
+        (demo.landing_dir / "indicators" / "2022-12")
+        .glob("*.csv")
+        .__next__()
+        .open(encoding="utf-8-sig", newline="") as handle
+    ):
+        release = {row["指标名称"]: row for row in csv.DictReader(handle)}
+    expected_actual = {
+        "工业投资增长": 100 * (float(projects["2022-12"][0]) / float(projects["2021-12"][0]) - 1),
+        "技术改造投资增长": 100
+        * (float(projects["2022-12"][1]) / float(projects["2021-12"][1]) - 1),
+        "规模以上工业增加值增长": float(release["规模以上工业增加值"]["累计同比增长（%）"]),
+    }
+    intended = {
+        t.target_name: t.expected_status
+        for t in demo.targets
+        if t.year == 2022 and t.region == "濉溪县"
+    }
+    for r in standing:
+        floor, stretch, unit = written[r.target_name]
+        assert unit in ("%", "％", "个")  # the county's targets need no unit conversion
+        assert (r.floor_value, r.stretch_value) == (floor, stretch), r.target_name
+        assert r.actual_period == "2022-12", r.target_name
+        if r.target_name in expected_actual:
+            assert r.actual_value == pytest.approx(expected_actual[r.target_name]), r.target_name
+        # December: a count target is measured against the whole year's targets.
+        assert r.expected_share == (None if r.measure == "growth_pct" else 1.0)
+        share = 1.0
+        rule = (
+            "ahead"
+            if r.actual_value >= stretch * share
+            else "on_track"
+            if r.actual_value >= floor * share
+            else "behind"
+        )
+        assert r.status == rule == intended[r.target_name], r.target_name
+    assert {r.status for r in standing} == {"ahead", "on_track", "behind"}

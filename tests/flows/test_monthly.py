@@ -12,6 +12,7 @@ from indmon.cli import app
 from tests.files import code, electricity_rows, tax_row, write_electricity_csv, write_tax_xlsx
 from tests.warehouse.helpers import rows, scalar, snapshot
 from warehouse.engine import create_warehouse_engine
+from warehouse.schema import head_revision
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -30,8 +31,10 @@ def test_flow_loads_every_source_present(env: str) -> None:
     # The register loads first: the facts resolve against it.
     assert loads[0].source == "registry"
     assert {load.source: load.status for load in loads} == dict.fromkeys(
-        ("registry", "electricity", "tax", "statistics", "indicators"), "loaded"
+        ("registry", "electricity", "tax", "statistics", "indicators", "projects", "targets"),
+        "loaded",
     )
+    assert {load.source: load.period for load in loads}["targets"] == "2022"
     engine = create_warehouse_engine(env)
     assert (
         scalar(
@@ -94,8 +97,8 @@ def test_cli_accounts_lists_and_maps(env: str, sample_landing: Path) -> None:
 
 
 def test_db_upgrade_reports_the_revision(env: str) -> None:
-    result = CliRunner().invoke(app, ["db", "upgrade"])
-    assert result.exit_code == 0 and "revision 0001" in result.output
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0 and f"revision {head_revision()}" in result.output
     engine: sa.Engine = create_warehouse_engine(env)
     assert scalar(engine, "SELECT COUNT(*) FROM dim_region") == 14
     assert scalar(engine, "SELECT COUNT(*) FROM dim_industry WHERE is_industry") > 500

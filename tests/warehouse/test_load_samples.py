@@ -16,7 +16,8 @@ SAMPLE_PRIOR = [3642193, 2645107, 3233943, 3621884, 430129, 2661043, 523936, 963
 def test_samples_load_with_the_total_reconciled(engine: sa.Engine, sample_landing: Path) -> None:
     loads = load_month(engine, sample_landing, "2022-03")
     assert {s: load.status for s, load in loads.items()} == dict.fromkeys(
-        ("registry", "electricity", "tax", "statistics", "indicators"), "loaded"
+        ("registry", "electricity", "tax", "statistics", "indicators", "projects", "targets"),
+        "loaded",
     )
     ledger = rows(
         engine,
@@ -26,8 +27,10 @@ def test_samples_load_with_the_total_reconciled(engine: sa.Engine, sample_landin
     assert [tuple(r[:4]) for r in ledger] == [
         ("electricity", 8, 8, 0),
         ("indicators", 5, 5, 0),
+        ("projects", 3, 3, 0),
         ("registry", 6, 6, 0),
         ("statistics", 5, 5, 0),
+        ("targets", 6, 6, 0),
         ("tax", 6, 6, 0),
     ]
     assert ledger[0].control_total == sum(SAMPLE_KWH) == 17962781
@@ -130,7 +133,7 @@ def test_running_the_same_files_again_changes_nothing(
     statuses = rows(
         engine, "SELECT status, COUNT(*) FROM ingest_ledger GROUP BY status ORDER BY status"
     )
-    assert [tuple(r) for r in statuses] == [("loaded", 10), ("unchanged", 5)]
+    assert [tuple(r) for r in statuses] == [("loaded", 14), ("unchanged", 7)]
 
 
 def test_tax_statistics_and_published_indicators(engine: sa.Engine, sample_landing: Path) -> None:
@@ -167,3 +170,36 @@ def test_tax_statistics_and_published_indicators(engine: sa.Engine, sample_landi
     assert published["工业投资"].value_ytd == 352100 and published["工业投资"].unit == "万元"
     catalogue = {r.indicator for r in rows(engine, "SELECT indicator FROM dim_indicator")}
     assert set(county) <= catalogue
+
+
+def test_sample_projects_and_targets(engine: sa.Engine, sample_landing: Path) -> None:
+    load_month(engine, sample_landing, "2022-03")
+    investment = {
+        (r.region_code, r.indicator): r
+        for r in rows(
+            engine,
+            "SELECT * FROM mart_indicator_month WHERE period = '2022-03' "
+            "AND indicator LIKE '%investment_yuan'",
+        )
+    }
+    assert len(investment) == 2 * 14
+    county = investment[("340621000000", "industrial_investment_yuan")]
+    assert county.value_ytd == pytest.approx((14820 + 6100.5 + 0) * 10_000)
+    assert county.value is None and county.ytd_yoy_pct is None  # 2022-02, 2021-03 not loaded
+    assert investment[("340621000000", "renovation_investment_yuan")].value_ytd == 61_005_000
+    assert investment[("340621400000", "industrial_investment_yuan")].value_ytd == 148_200_000
+    assert investment[("340621400000", "renovation_investment_yuan")].value_ytd == 0
+    assert investment[("340621104000", "industrial_investment_yuan")].value_ytd == 0
+    progress = {
+        (r.region_code, r.indicator): (r.actual_value, r.actual_period, r.status)
+        for r in rows(engine, "SELECT * FROM mart_target_progress WHERE year = 2022")
+    }
+    assert progress == {
+        # The published release of 2022-03 gives 10.6 % against 10 (floor) and 12 (stretch).
+        ("340621000000", "published:规模以上工业增加值"): (10.6, "2022-03", "on_track"),
+        ("340621000000", "industrial_investment_yuan"): (None, None, "no_data"),
+        ("340621000000", "renovation_investment_yuan"): (None, None, "no_data"),
+        ("340621000000", "new_above_scale_count"): (None, None, "no_data"),
+        ("340621000000", "per_mu_tax_yuan"): (None, None, "no_data"),
+        ("340621400000", "new_above_scale_count"): (None, None, "no_data"),
+    }
