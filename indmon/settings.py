@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         default=None,
         description="Where the quality Data Docs site is written; default beside the warehouse.",
     )
+    evaluation_config: Path | None = Field(
+        default=None,
+        description="The bureau's rules file (TOML); default: the one shipped with indmon.",
+    )
     arrival_days: dict[str, int] = Field(
         default_factory=lambda: {"electricity": 5, "tax": 12, "statistics": 15},
         description="Day of the following month by which each source is due (JSON object).",
