@@ -34,7 +34,7 @@ members AS (
            e.above_scale, e.cultivation_pool, e.operating_status
     FROM periods AS p JOIN dim_enterprise AS e ON {IN_FORCE.format(alias="e", period="p.period")}
 ),
-trailing AS (
+window_sums AS (
     SELECT m.credit_code, m.period, m.idx,
            COALESCE(SUM(t.taxable_sales_yuan), 0) AS sales,
            COUNT(CASE WHEN t.taxable_sales_yuan > 0 THEN 1 END) AS months_with_sales
@@ -46,7 +46,7 @@ trailing AS (
 ),
 marked AS (
     SELECT t.*, CASE WHEN t.sales >= s.threshold THEN 1 ELSE 0 END AS reached
-    FROM trailing AS t CROSS JOIN settings AS s
+    FROM window_sums AS t CROSS JOIN settings AS s
 ),
 runs AS (
     SELECT m.*, m.idx - ROW_NUMBER() OVER (PARTITION BY credit_code, reached ORDER BY idx) AS run
