@@ -66,6 +66,13 @@ def _settings(
     os.environ["INDMON_LANDING_DIR"] = str(settings.landing_dir)
     os.environ["INDMON_WAREHOUSE_URL"] = settings.warehouse_url
     if settings.evaluation_config is not None:
+        from warehouse.rules import RulesError, load_rules
+
+        try:
+            load_rules(settings.evaluation_config)
+        except RulesError as error:
+            console().print(f"[bold red]rules:[/] {error}")
+            raise typer.Exit(code=2) from error
         os.environ["INDMON_EVALUATION_CONFIG"] = str(settings.evaluation_config)
     return settings
 

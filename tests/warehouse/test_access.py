@@ -20,8 +20,6 @@ from tests.warehouse.helpers import load_month
 from warehouse.access import ANALYST, READER, grant_roles
 from warehouse.engine import create_warehouse_engine
 
-pytestmark = pytest.mark.postgres
-
 
 @pytest.fixture
 def postgres_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
@@ -62,6 +60,7 @@ def _load_something(engine: sa.Engine, landing: Path) -> None:
     load_month(engine, landing, "2022-03")
 
 
+@pytest.mark.postgres
 def test_reader_reads_marts_and_dimensions_analyst_also_facts(
     postgres_url: str, postgres_admin: sa.Engine, landing: Path
 ) -> None:

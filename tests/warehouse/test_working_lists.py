@@ -468,3 +468,22 @@ def test_town_ranking_ranks_shown_figures_and_suppresses_small_towns(
         "AND indicator = 'total_tax_yuan' AND region_code = '340621000000'",
     )[0]
     assert (county.value, county.enterprise_count, bool(county.suppressed)) == (800, 7, False)
+
+
+def test_indmon_refuses_a_broken_rules_file_with_a_message(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from indmon.cli import app
+
+    broken = rules_file(tmp_path, {"idle_months = 6": "idle_months = 0"})
+    url = f"sqlite:///{tmp_path / 'warehouse.db'}"
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(
+        app, ["db", "upgrade", "--warehouse", url, "--evaluation-config", str(broken)]
+    )
+    assert result.exit_code == 2
+    assert "zombie.idle_months" in result.output and "county_rules.toml" in result.output
+    good = rules_file(tmp_path, {"idle_months = 6": "idle_months = 4"})
+    result = CliRunner(env={"COLUMNS": "200"}).invoke(
+        app, ["db", "upgrade", "--warehouse", url, "--evaluation-config", str(good)]
+    )
+    assert result.exit_code == 0 and "rules anhui-default-2022.1" in result.output
