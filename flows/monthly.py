@@ -37,7 +37,7 @@ from warehouse.quality import QualityReport, run_quality_checks
 def prepare_warehouse_task(settings: Settings) -> None:
     """Upgrade the warehouse and sync reference data."""
     with warehouse_engine(settings.warehouse_url) as engine:
-        prepare_warehouse(engine)
+        prepare_warehouse(engine, settings.evaluation_config)
 
 
 @task(name="read-and-validate", cache_policy=NO_CACHE, task_run_name="read-{source.name}-{period}")

@@ -49,17 +49,39 @@ LandingOption = Annotated[
 WarehouseOption = Annotated[
     str | None, typer.Option("--warehouse", help="Warehouse URL [env INDMON_WAREHOUSE_URL]")
 ]
+RulesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--evaluation-config",
+        help="The bureau's rules file (TOML) [env INDMON_EVALUATION_CONFIG]",
+        exists=True,
+        dir_okay=False,
+    ),
+]
 
 
-def _settings(landing: str | None = None, warehouse: str | None = None) -> Settings:
+def _settings(
+    landing: str | None = None, warehouse: str | None = None, rules: Path | None = None
+) -> Settings:
     """Build the settings and export the flags so flows started here see them."""
-    settings = Settings().with_overrides(landing=landing, warehouse_url=warehouse)
+    settings = Settings().with_overrides(
+        landing=landing, warehouse_url=warehouse, evaluation_config=rules
+    )
     os.environ["INDMON_LANDING_DIR"] = str(settings.landing_dir)
     if settings.landing and local_landing_path(settings.landing) is None:
         os.environ["INDMON_LANDING"] = settings.landing
     else:
         os.environ.pop("INDMON_LANDING", None)
     os.environ["INDMON_WAREHOUSE_URL"] = settings.warehouse_url
+    if settings.evaluation_config is not None:
+        from warehouse.rules import RulesError, load_rules
+
+        try:
+            load_rules(settings.evaluation_config)
+        except RulesError as error:
+            console().print(f"[bold red]rules:[/] {error}")
+            raise typer.Exit(code=2) from error
+        os.environ["INDMON_EVALUATION_CONFIG"] = str(settings.evaluation_config)
     return settings
 
 
@@ -103,6 +125,7 @@ def run(
     period: Annotated[str, typer.Option(help="The month to load, YYYY-MM.")],
     landing: LandingOption = None,
     warehouse: WarehouseOption = None,
+    evaluation_config: RulesOption = None,
     force: Annotated[bool, typer.Option(help="Reload files even when unchanged.")] = False,
     verbose: Annotated[bool, typer.Option(help="Show Prefect's logs.")] = False,
 ) -> None:
@@ -111,7 +134,7 @@ def run(
 
     if not is_period(period):
         raise typer.BadParameter(f"{period!r} is not a month YYYY-MM", param_hint="--period")
-    settings = _settings(landing, warehouse)
+    settings = _settings(landing, warehouse, evaluation_config)
     _quiet_prefect(verbose)
     from flows.monthly import monthly_load
     from indmon.landing import mask_location
@@ -256,8 +279,9 @@ def unregistered(
     from warehouse.engine import create_warehouse_engine
     from warehouse.enterprises import unregistered_enterprises
 
-    engine = create_warehouse_engine(_settings(warehouse=warehouse).warehouse_url)
-    prepare_warehouse(engine)
+    settings = _settings(warehouse=warehouse)
+    engine = create_warehouse_engine(settings.warehouse_url)
+    prepare_warehouse(engine, settings.evaluation_config)
     found = unregistered_enterprises(engine, period)
     table = Table(title=f"{len(found)} enterprises not in the register")
     for column in ("统一社会信用代码", "名称", "first", "last", "region", "电", "税", "统计"):
@@ -277,16 +301,43 @@ def unregistered(
 
 
 @db_app.command("upgrade")
-def db_upgrade(warehouse: WarehouseOption = None) -> None:
-    """Bring the warehouse to the current schema and sync reference data."""
+def db_upgrade(warehouse: WarehouseOption = None, evaluation_config: RulesOption = None) -> None:
+    """Bring the warehouse to the current schema, sync reference data and the bureau's rules."""
     from indmon.steps import prepare_warehouse
     from warehouse.engine import create_warehouse_engine
+    from warehouse.rules import current_rules_version
     from warehouse.schema import current_revision
+
+    settings = _settings(warehouse=warehouse, rules=evaluation_config)
+    engine = create_warehouse_engine(settings.warehouse_url)
+    prepare_warehouse(engine, settings.evaluation_config)
+    with engine.connect() as connection:
+        version = current_rules_version(connection)
+    console().print(
+        f"{settings.safe_warehouse_url} is at revision {current_revision(engine)}, rules {version}"
+    )
+
+
+@db_app.command("grant")
+def db_grant(warehouse: WarehouseOption = None) -> None:
+    """Create the roles indmon_reader and indmon_analyst (PostgreSQL) and grant them reads."""
+    from indmon.steps import prepare_warehouse
+    from warehouse.access import RolesNotSupported, grant_roles
+    from warehouse.engine import create_warehouse_engine
 
     settings = _settings(warehouse=warehouse)
     engine = create_warehouse_engine(settings.warehouse_url)
-    prepare_warehouse(engine)
-    console().print(f"{settings.safe_warehouse_url} is at revision {current_revision(engine)}")
+    prepare_warehouse(engine, settings.evaluation_config)
+    try:
+        granted = grant_roles(engine)
+    except RolesNotSupported:
+        console().print(
+            f"{settings.safe_warehouse_url}: roles do not apply to SQLite; "
+            "whoever can read the file reads everything"
+        )
+        return
+    for role, tables in granted.items():
+        console().print(f"{role}: SELECT on {len(tables)} tables")
 
 
 @accounts_app.callback()
@@ -298,8 +349,9 @@ def accounts(ctx: typer.Context, warehouse: WarehouseOption = None) -> None:
     from warehouse.accounts import unresolved_accounts
     from warehouse.engine import create_warehouse_engine
 
-    engine = create_warehouse_engine(_settings(warehouse=warehouse).warehouse_url)
-    prepare_warehouse(engine)
+    settings = _settings(warehouse=warehouse)
+    engine = create_warehouse_engine(settings.warehouse_url)
+    prepare_warehouse(engine, settings.evaluation_config)
     rows = unresolved_accounts(engine)
     table = Table(title=f"{len(rows)} unresolved accounts")
     for column in ("户号", "户名", "months", "first", "last", "kWh"):
@@ -327,8 +379,9 @@ def accounts_map(
     from warehouse.accounts import map_account
     from warehouse.engine import create_warehouse_engine
 
-    engine = create_warehouse_engine(_settings(warehouse=warehouse).warehouse_url)
-    prepare_warehouse(engine)
+    settings = _settings(warehouse=warehouse)
+    engine = create_warehouse_engine(settings.warehouse_url)
+    prepare_warehouse(engine, settings.evaluation_config)
     try:
         map_account(engine, account_no, credit_code.strip().upper())
     except ValueError as error:

@@ -94,6 +94,10 @@ class Settings(BaseSettings):
         default=None,
         description="Where monthly reports are written; default `reports` beside the warehouse.",
     )
+    evaluation_config: Path | None = Field(
+        default=None,
+        description="The bureau's rules file (TOML); default: the one shipped with indmon.",
+    )
     arrival_days: dict[str, int] = Field(
         default_factory=lambda: {"electricity": 5, "tax": 12, "statistics": 15},
         description="Day of the following month by which each source is due (JSON object).",

@@ -21,7 +21,9 @@ from sources.extract import Extract, file_sha256
 from sources.landing import landing_period
 from sources.tabular import ExtractRefused
 from warehouse.load import DeliveredFile, PeriodLoad, load_period, record_refusal
+from warehouse.marts import rebuild_rule_marts
 from warehouse.reference import sync_reference
+from warehouse.rules import DEFAULT_RULES, load_rules, sync_rules
 from warehouse.schema import upgrade
 
 
@@ -36,11 +38,18 @@ class PreparedPeriod:
     refused: dict[str, str] = field(default_factory=dict)
 
 
-def prepare_warehouse(engine: sa.Engine) -> None:
-    """Upgrade the warehouse to the current schema and sync the reference dimensions."""
+def prepare_warehouse(engine: sa.Engine, rules_file: Path | None = None) -> None:
+    """Upgrade the warehouse, sync the reference dimensions and the bureau's rules.
+
+    ``rules_file`` is the bureau's rules (``Settings.evaluation_config``; None: the shipped
+    default). Rules that differ from the ones synced before rebuild the lists they drive.
+    """
+    rules = load_rules(rules_file)
     upgrade(engine)
     with engine.begin() as connection:
         sync_reference(connection)
+        if sync_rules(connection, rules, str(rules_file or DEFAULT_RULES)):
+            rebuild_rule_marts(connection)
 
 
 def _read_one(source: SourceDef, path: Path | LandedFile) -> Extract:

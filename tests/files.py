@@ -93,6 +93,9 @@ def registry_row(
     land: object = 10.0,
     above_scale: str = "是",
     key: str = "否",
+    established: str = "2015/3/2",
+    pool: str = "否",
+    status: str = "在营",
 ) -> list[object]:
     """One register row with sensible defaults."""
     return [
@@ -101,13 +104,13 @@ def registry_row(
         industry,
         town,
         land,
-        "2015/3/2",
+        established,
         above_scale,
         key,
-        "否",
+        pool,
         "无",
         "无",
-        "在营",
+        status,
     ]
 
 

@@ -90,6 +90,14 @@ def statistics_figures() -> list[sa.Column[object]]:
     return [sa.Column(name, sa.Float, nullable=True) for name in names]
 
 
+def suppression() -> list[sa.Column[object]]:
+    """The wide-audience rule's columns: enterprises behind a figure, and whether it is hidden."""
+    return [
+        sa.Column("enterprise_count", sa.Integer, nullable=True),
+        sa.Column("suppressed", sa.Boolean, nullable=False, server_default=sa.false()),
+    ]
+
+
 # --- dimensions from reference data -------------------------------------------------
 
 dim_region = sa.Table(
@@ -440,7 +448,11 @@ mart_indicator_month = sa.Table(
     sa.Column("indicator", sa.String(48), primary_key=True),
     sa.Column("unit", sa.String(16), nullable=False),
     *indicator_figures(),
-    comment="One row per region (county, town, park) per month per indicator.",
+    *suppression(),
+    comment=(
+        "One row per region (county, town, park) per month per indicator. Wide-audience: "
+        "figures about fewer than three enterprises are null and suppressed."
+    ),
 )
 
 mart_published_indicator = sa.Table(
@@ -472,6 +484,194 @@ mart_target_progress = sa.Table(
         "One row per region per year per target indicator: the targets, the actual as of "
         "the latest loaded period of the year, and the status against the targets."
     ),
+)
+
+mart_per_mu_evaluation = sa.Table(
+    "mart_per_mu_evaluation",
+    metadata,
+    sa.Column("credit_code", CreditCode, primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("through_period", Period, nullable=False),
+    sa.Column("name", sa.String(200), nullable=True),
+    sa.Column("region_code", RegionCode, nullable=True),
+    sa.Column("industry_code", IndustryCode, nullable=True),
+    sa.Column("group_name", sa.String(16), nullable=False),  # above_scale / below_scale
+    sa.Column("land_mu", sa.Float, nullable=True),
+    *(
+        sa.Column(name, sa.Float, nullable=True)
+        for name in (
+            "tax_yuan",
+            "per_mu_tax_yuan",
+            "revenue_yuan",
+            "per_mu_revenue_yuan",
+            "energy_tce",
+            "revenue_per_tce_yuan",
+            "employees",
+            "revenue_per_employee_yuan",
+            "score_per_mu_tax",
+            "score_per_mu_revenue",
+            "score_energy",
+            "score_labour",
+            "total_score",
+        )
+    ),
+    sa.Column("rank", sa.Integer, nullable=True),
+    sa.Column("rank_pct", sa.Float, nullable=True),
+    sa.Column("evaluation_class", sa.String(1), nullable=True),
+    sa.Column("exempt_reason", sa.String(16), nullable=True),
+    sa.Column("config_version", sa.String(64), nullable=False),
+    comment=(
+        "亩均效益评价: one row per registered enterprise (not 注销) per evaluation year, year to "
+        "date of the latest tax period of the year; scores, rank and class within its group "
+        "by the bureau's rules (cfg_ tables), or the reason it is exempt."
+    ),
+)
+
+mart_decline_watch = sa.Table(
+    "mart_decline_watch",
+    metadata,
+    sa.Column("credit_code", CreditCode, primary_key=True),
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("measure", sa.String(24), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=True),
+    sa.Column("region_code", RegionCode, nullable=True),
+    sa.Column("key_enterprise", sa.Boolean, nullable=False),
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("prior_year_value", sa.Float, nullable=True),
+    sa.Column("yoy_pct", sa.Float, nullable=False),
+    sa.Column("consecutive_months", sa.Integer, nullable=False),
+    sa.Column("level", sa.String(8), nullable=False),  # blue / yellow / orange / red
+    comment=(
+        "生产下滑预警: one row per enterprise per period per measure whose year-on-year "
+        "fall is beyond the configured threshold, with the run of periods in decline."
+    ),
+)
+
+mart_cultivation = sa.Table(
+    "mart_cultivation",
+    metadata,
+    sa.Column("credit_code", CreditCode, primary_key=True),
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=True),
+    sa.Column("region_code", RegionCode, nullable=True),
+    sa.Column("industry_code", IndustryCode, nullable=True),
+    sa.Column("in_cultivation_pool", sa.Boolean, nullable=False),
+    sa.Column("trailing_sales_yuan", sa.Float, nullable=False),
+    sa.Column("months_with_sales", sa.Integer, nullable=False),
+    sa.Column("threshold_yuan", sa.Float, nullable=False),
+    sa.Column("share_of_threshold", sa.Float, nullable=False),
+    sa.Column("gap_yuan", sa.Float, nullable=False),
+    sa.Column("crossed_period", Period, nullable=True),
+    sa.Column("months_since_crossing", sa.Integer, nullable=True),
+    comment=(
+        "入规培育: one row per registered below-scale enterprise per tax period whose trailing "
+        "twelve months' taxable sales are within the configured band of the threshold."
+    ),
+)
+
+mart_zombie_watch = sa.Table(
+    "mart_zombie_watch",
+    metadata,
+    sa.Column("credit_code", CreditCode, primary_key=True),
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=True),
+    sa.Column("region_code", RegionCode, nullable=True),
+    sa.Column("industry_code", IndustryCode, nullable=True),
+    sa.Column("operating_status", sa.String(16), nullable=True),
+    sa.Column("land_mu", sa.Float, nullable=True),
+    sa.Column("idle_months", sa.Integer, nullable=False),
+    sa.Column("last_active_period", Period, nullable=True),
+    comment=(
+        "僵尸企业线索: one row per registered enterprise (not 注销) per period idle (no kWh, no "
+        "tax paid, no statistics row) for at least the configured months in a row."
+    ),
+)
+
+mart_town_ranking = sa.Table(
+    "mart_town_ranking",
+    metadata,
+    sa.Column("region_code", RegionCode, primary_key=True),
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("indicator", sa.String(48), primary_key=True),
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("value_ytd", sa.Float, nullable=True),
+    sa.Column("ytd_yoy_pct", sa.Float, nullable=True),
+    sa.Column("rank_by", sa.String(16), nullable=False),  # ytd_yoy_pct / value_ytd
+    sa.Column("rank", sa.Integer, nullable=True),
+    sa.Column("regions_ranked", sa.Integer, nullable=False),
+    *suppression(),
+    comment=(
+        "One row per town or park per period per headline indicator, ranked (1 = best) "
+        "among the regions with a figure. Wide-audience: suppressed like mart_indicator_month."
+    ),
+)
+
+# --- the bureau's rules, synced from the versioned configuration file ------------------
+
+cfg_version = sa.Table(
+    "cfg_version",
+    metadata,
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("config_version", sa.String(64), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("synced_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("is_current", sa.Boolean, nullable=False),
+    comment="One row per distinct rules file synced; is_current marks the one the marts use.",
+)
+
+cfg_rule = sa.Table(
+    "cfg_rule",
+    metadata,
+    sa.Column("rule_key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Float, nullable=False),
+    comment="One row per numeric rule of the current rules file (e.g. zombie.idle_months).",
+)
+
+cfg_exempt_division = sa.Table(
+    "cfg_exempt_division",
+    metadata,
+    sa.Column("division_code", sa.String(2), primary_key=True),
+    comment="One row per GB/T 4754 division exempt from 亩均效益评价 (utilities).",
+)
+
+cfg_evaluation_indicator = sa.Table(
+    "cfg_evaluation_indicator",
+    metadata,
+    sa.Column("group_name", sa.String(16), primary_key=True),
+    sa.Column("indicator", sa.String(24), primary_key=True),
+    sa.Column("weight", sa.Float, nullable=False),
+    sa.Column("method", sa.String(8), nullable=False),  # ratio / min_max
+    sa.Column("base", sa.String(16), nullable=True),  # group_average, or NULL with base_value
+    sa.Column("base_value", sa.Float, nullable=True),
+    sa.Column("cap", sa.Float, nullable=True),
+    sa.Column("floor_score", sa.Float, nullable=True),
+    comment="One row per evaluation group per scored indicator: weight and scoring method.",
+)
+
+cfg_evaluation_class = sa.Table(
+    "cfg_evaluation_class",
+    metadata,
+    sa.Column("class_name", sa.String(1), primary_key=True),
+    sa.Column("max_rank_pct", sa.Float, nullable=False),
+    comment="One row per class A-D: the rank percentile up to which an enterprise gets it.",
+)
+
+cfg_decline_measure = sa.Table(
+    "cfg_decline_measure",
+    metadata,
+    sa.Column("measure", sa.String(24), primary_key=True),
+    sa.Column("threshold_pct", sa.Float, nullable=False),
+    comment="One row per measure watched for decline: the year-on-year fall that counts.",
+)
+
+cfg_decline_level = sa.Table(
+    "cfg_decline_level",
+    metadata,
+    sa.Column("level", sa.String(8), primary_key=True),
+    sa.Column("severity", sa.Integer, nullable=False),  # 1 = mildest
+    sa.Column("min_months", sa.Integer, nullable=False),
+    sa.Column("min_fall_pct", sa.Float, nullable=False),
+    comment="One row per warning level: reached by consecutive months or by depth of fall.",
 )
 
 # --- data quality and alerts ------------------------------------------------------

@@ -461,3 +461,66 @@ def test_how_the_county_stands_against_each_2022_target(
         )
         assert r.status == rule == intended[r.target_name], r.target_name
     assert {r.status for r in standing} == {"ahead", "on_track", "behind"}
+
+
+def test_the_bureaus_lists_answer_the_questions_by_one_query_each(
+    loaded: sa.Engine, demo: DemoManifest
+) -> None:
+    last = demo.periods[-1]
+    # Which enterprises are class D (亩均效益评价 of the latest year)?
+    class_d = rows(
+        loaded,
+        "SELECT credit_code, group_name, rank_pct FROM mart_per_mu_evaluation "
+        "WHERE year = 2022 AND evaluation_class = 'D' ORDER BY group_name, rank",
+    )
+    assert class_d and all(r.rank_pct > 95 for r in class_d)
+    assert {r.group_name for r in class_d} == {"above_scale", "below_scale"}
+
+    # Which declined for three months running (key enterprises first)?
+    declined = rows(
+        loaded,
+        "SELECT DISTINCT credit_code, key_enterprise FROM mart_decline_watch "
+        "WHERE period = :p AND consecutive_months >= 3 ORDER BY key_enterprise DESC",
+        p=last,
+    )
+    assert declined
+    # Every enterprise the demo made drop by a third or more was listed three months
+    # running after its drop (a year later its electricity compares with the lower level).
+    runs = rows(
+        loaded,
+        "SELECT credit_code, MIN(period) AS first FROM mart_decline_watch "
+        "WHERE measure = 'electricity_kwh' AND consecutive_months >= 3 GROUP BY credit_code",
+    )
+    third_month = {r.credit_code: r.first for r in runs}
+    for event in demo.events_of("dropped"):
+        year, month = int(event.period[:4]), int(event.period[5:]) + 2
+        expected = f"{year + (month - 1) // 12}-{(month - 1) % 12 + 1:02d}"
+        assert third_month.get(event.credit_code) == expected, event
+
+    # Which below-scale enterprises are closest to above scale?
+    closest = rows(
+        loaded,
+        "SELECT c.credit_code, c.gap_yuan, e.above_scale FROM mart_cultivation AS c "
+        "JOIN dim_enterprise AS e ON e.credit_code = c.credit_code AND e.is_current "
+        "WHERE c.period = :p AND c.crossed_period IS NULL ORDER BY c.gap_yuan LIMIT 10",
+        p=last,
+    )
+    assert closest and not any(r.above_scale for r in closest)
+    assert all(0 < r.gap_yuan <= 0.3 * 20_000_000 for r in closest)
+    # The enterprises promoted in January 2022 were on the list in December 2021.
+    december = {
+        r.credit_code
+        for r in rows(loaded, "SELECT credit_code FROM mart_cultivation WHERE period = '2021-12'")
+    }
+    promoted = {e.credit_code for e in demo.events_of("promoted") if e.period == "2022-01"}
+    assert promoted and promoted <= december
+
+    # Which look like zombies, and how much land do they hold?
+    zombies = rows(
+        loaded,
+        "SELECT credit_code, land_mu, idle_months FROM mart_zombie_watch WHERE period = :p",
+        p=last,
+    )
+    assert zombies and all(r.idle_months >= 6 for r in zombies)
+    assert {r.credit_code for r in zombies} <= {e.credit_code for e in demo.events_of("stopped")}
+    assert sum(r.land_mu or 0 for r in zombies) > 0

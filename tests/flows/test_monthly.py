@@ -99,6 +99,7 @@ def test_cli_accounts_lists_and_maps(env: str, sample_landing: Path) -> None:
 def test_db_upgrade_reports_the_revision(env: str) -> None:
     result = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0 and f"revision {head_revision()}" in result.output
+    assert "rules anhui-default-2022.1" in result.output
     engine: sa.Engine = create_warehouse_engine(env)
     assert scalar(engine, "SELECT COUNT(*) FROM dim_region") == 14
     assert scalar(engine, "SELECT COUNT(*) FROM dim_industry WHERE is_industry") > 500

@@ -20,6 +20,31 @@ from tests.warehouse.helpers import load_month, rows
 
 A, B, C = code(1), code(2), code(3)
 COUNTY, HANCUN, LIUQIAO = "340621000000", "340621101000", "340621102000"
+# Enterprises with nothing to report (zero rows): wide-audience figures need three
+# enterprises behind them, and these make up the numbers without changing the sums.
+QUIET = {"韩村镇": (code(11), code(12)), "刘桥镇": (code(21), code(22))}
+
+
+def quiet_register(*towns: str, land: object = None) -> list[list[object]]:
+    return [
+        registry_row(c, f"静{c[-4:]}公司", town, land=land) for town in towns for c in QUIET[town]
+    ]
+
+
+def quiet_tax(period: str, *towns: str) -> list[list[object]]:
+    return [
+        tax_row(c, f"静{c[-4:]}公司", 0.0, period=period, sales=0.0)
+        for town in towns
+        for c in QUIET[town]
+    ]
+
+
+def quiet_stats(*towns: str) -> list[list[object]]:
+    return [
+        statistics_row(c, f"静{c[-4:]}公司", 0, 0, revenue=0, revenue_prior=0)
+        for town in towns
+        for c in QUIET[town]
+    ]
 
 
 def _month_name(period: str) -> str:
@@ -66,7 +91,11 @@ def load(engine: sa.Engine, landing: Path, *periods: str) -> None:
 
 def test_tax_growth_is_against_last_year_as_loaded(engine: sa.Engine, landing: Path) -> None:
     register(
-        landing, "2021-01", registry_row(A, "甲公司", "韩村镇"), registry_row(B, "乙公司", "刘桥镇")
+        landing,
+        "2021-01",
+        registry_row(A, "甲公司", "韩村镇"),
+        registry_row(B, "乙公司", "刘桥镇"),
+        *quiet_register("韩村镇"),
     )
     for period, a, b in (
         ("2021-01", 100.0, 50.0),
@@ -79,6 +108,7 @@ def test_tax_growth_is_against_last_year_as_loaded(engine: sa.Engine, landing: P
             period,
             tax_row(A, "甲公司", a, period=period),
             tax_row(B, "乙公司", b, period=period),
+            *quiet_tax(period, "韩村镇"),
         )
     load(engine, landing, "2021-01", "2021-02", "2022-01", "2022-02")
     february = indicator(engine, "vat_yuan", "2022-02")
@@ -88,25 +118,40 @@ def test_tax_growth_is_against_last_year_as_loaded(engine: sa.Engine, landing: P
     town = indicator(engine, "vat_yuan", "2022-01", HANCUN)
     assert (town.value, town.yoy_pct) == (130.0, pytest.approx(30.0))
     assert indicator(engine, "vat_yuan", "2021-02").yoy_pct is None  # 2020 not loaded
+    # 刘桥镇 has one taxpayer: its figures are hidden from wide audiences.
+    alone = indicator(engine, "vat_yuan", "2022-01", LIUQIAO)
+    assert (alone.value, alone.value_ytd, alone.yoy_pct, alone.enterprise_count) == (
+        None,
+        None,
+        None,
+        1,
+    )
+    assert bool(alone.suppressed) and not bool(town.suppressed) and town.enterprise_count == 3
 
 
 def test_statistics_month_is_the_difference_of_cumulative_figures(
     engine: sa.Engine, landing: Path
 ) -> None:
     register(
-        landing, "2022-02", registry_row(A, "甲公司", "韩村镇"), registry_row(B, "乙公司", "刘桥镇")
+        landing,
+        "2022-02",
+        registry_row(A, "甲公司", "韩村镇"),
+        registry_row(B, "乙公司", "刘桥镇"),
+        *quiet_register("刘桥镇"),
     )
     stats(
         landing,
         "2022-02",
         statistics_row(A, "甲公司", 200, 180),
         statistics_row(B, "乙公司", 100, None),
+        *quiet_stats("刘桥镇"),
     )
     stats(
         landing,
         "2022-03",
         statistics_row(A, "甲公司", 320, 300),
         statistics_row(B, "乙公司", 150, 100),
+        *quiet_stats("刘桥镇"),
     )
     load(engine, landing, "2022-02", "2022-03")
     february, march = (indicator(engine, "gross_output_yuan", p) for p in ("2022-02", "2022-03"))
@@ -117,26 +162,37 @@ def test_statistics_month_is_the_difference_of_cumulative_figures(
     assert march.ytd_yoy_pct == pytest.approx(100 * (470 / 400 - 1))
     town = indicator(engine, "gross_output_yuan", "2022-03", LIUQIAO)
     assert (town.value_ytd, town.value) == (150_000, 50_000)
-    assert indicator(engine, "above_scale_count", "2022-03").value == 2
-    assert indicator(engine, "above_scale_count", "2022-03", HANCUN).value == 1
+    assert indicator(engine, "above_scale_count", "2022-03").value == 4
+    # A count is shown even for one enterprise: it says nothing about the enterprise.
+    hancun = indicator(engine, "above_scale_count", "2022-03", HANCUN)
+    assert (hancun.value, hancun.enterprise_count, bool(hancun.suppressed)) == (1, 1, False)
+    assert indicator(engine, "gross_output_yuan", "2022-03", HANCUN).value_ytd is None
 
 
 def test_a_corrected_statistics_file_updates_what_depends_on_it(
     engine: sa.Engine, landing: Path
 ) -> None:
     for period, output in (("2022-02", 200), ("2022-03", 320), ("2022-04", 400)):
-        stats(landing, period, statistics_row(A, "甲公司", output, output - 20))
+        stats(
+            landing,
+            period,
+            statistics_row(A, "甲公司", output, output - 20),
+            *quiet_stats("刘桥镇"),
+        )
     load(engine, landing, "2022-02", "2022-03", "2022-04")
     assert indicator(engine, "gross_output_yuan", "2022-04").value == 80_000
-    stats(landing, "2022-03", statistics_row(A, "甲公司", 350, 330))
+    stats(landing, "2022-03", statistics_row(A, "甲公司", 350, 330), *quiet_stats("刘桥镇"))
     assert load_month(engine, landing, "2022-03")["statistics"].status == "loaded"
     march, april = (indicator(engine, "gross_output_yuan", p) for p in ("2022-03", "2022-04"))
     assert (march.value_ytd, march.value) == (350_000, 150_000)
     assert april.value == 50_000  # 400 - 350: the later month follows the correction
     assert (
-        rows(engine, "SELECT output_ytd_yuan FROM mart_enterprise_month WHERE period = '2022-03'")[
-            0
-        ].output_ytd_yuan
+        rows(
+            engine,
+            "SELECT output_ytd_yuan FROM mart_enterprise_month WHERE period = '2022-03' "
+            "AND credit_code = :a",
+            a=A,
+        )[0].output_ytd_yuan
         == 350_000
     )
 
@@ -144,12 +200,18 @@ def test_a_corrected_statistics_file_updates_what_depends_on_it(
 def test_unregistered_enterprises_are_loaded_and_placed_by_the_statistics_code(
     engine: sa.Engine, landing: Path
 ) -> None:
-    register(landing, "2022-03", registry_row(A, "甲公司", "韩村镇"))
+    register(landing, "2022-03", registry_row(A, "甲公司", "韩村镇"), *quiet_register("刘桥镇"))
     stats(landing, "2022-03", statistics_row(B, "乙公司", 100, 90, region=LIUQIAO))
-    tax(landing, "2022-03", tax_row(B, "乙公司", 10.0), tax_row(C, "丙公司", 5.0))
+    tax(
+        landing,
+        "2022-03",
+        tax_row(B, "乙公司", 10.0),
+        tax_row(C, "丙公司", 5.0),
+        *quiet_tax("2022-03", "刘桥镇"),
+    )
     load(engine, landing, "2022-03")
     found = {r.credit_code: r for r in rows(engine, "SELECT * FROM mart_enterprise_month")}
-    assert set(found) == {A, B, C}
+    assert set(found) == {A, B, C, *QUIET["刘桥镇"]}
     assert (bool(found[B].is_registered), found[B].region_code, found[B].name) == (
         False,
         LIUQIAO,
@@ -189,6 +251,7 @@ def test_per_mu_tax_of_above_scale_enterprises(engine: sa.Engine, landing: Path)
             registry_row(A, "甲公司", "韩村镇", land=20.0),
             registry_row(B, "乙公司", "刘桥镇", land=land_b),
             registry_row(C, "丙公司", "刘桥镇", land=5.0),
+            *quiet_register("韩村镇", land=5.0),
         )
         tax(
             landing,
@@ -196,6 +259,7 @@ def test_per_mu_tax_of_above_scale_enterprises(engine: sa.Engine, landing: Path)
             tax_row(A, "甲公司", a_tax, period=period),
             tax_row(B, "乙公司", b_tax, period=period),
             tax_row(C, "丙公司", 999.0, period=period),
+            *quiet_tax(period, "韩村镇"),
         )
 
     month("2022-01", 100.0, 40.0)
@@ -206,8 +270,12 @@ def test_per_mu_tax_of_above_scale_enterprises(engine: sa.Engine, landing: Path)
         "2022-02",
         statistics_row(A, "甲公司", 100, 90),
         statistics_row(B, "乙公司", 100, 90),
+        *quiet_stats("韩村镇"),
     )
     load(engine, landing, "2022-01", "2022-02")
     per_mu = indicator(engine, "per_mu_tax_yuan", "2022-02")
-    assert per_mu.value_ytd == pytest.approx((100 + 60 + 40 + 20) / (20 + 10))
-    assert indicator(engine, "per_mu_tax_yuan", "2022-02", HANCUN).value_ytd == pytest.approx(8.0)
+    assert per_mu.value_ytd == pytest.approx((100 + 60 + 40 + 20) / (20 + 10 + 5 + 5))
+    assert per_mu.enterprise_count == 4
+    hancun = indicator(engine, "per_mu_tax_yuan", "2022-02", HANCUN)
+    assert hancun.value_ytd == pytest.approx((100 + 60) / (20 + 5 + 5))
+    assert indicator(engine, "per_mu_tax_yuan", "2022-02", LIUQIAO).value_ytd is None

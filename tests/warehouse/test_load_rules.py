@@ -33,15 +33,21 @@ def _electricity(landing: Path, period: str, accounts: list[tuple], name: str = 
     )
 
 
-def _town_kwh(engine: sa.Engine, period: str) -> dict[str, float]:
+# Two accounts that used nothing: a wide-audience figure needs three payers behind it.
+QUIET_ACCOUNTS = [("1000000008", "静一", "", 0, 0), ("1000000009", "静二", "", 0, 0)]
+
+
+def _town_enterprises(engine: sa.Engine, period: str) -> dict[str, int]:
+    """Enterprises behind each region's kWh (the figures themselves are suppressed)."""
     return {
-        r.region_code: r.value
+        r.region_code: r.enterprise_count
         for r in rows(
             engine,
-            "SELECT region_code, value FROM mart_indicator_month WHERE "
-            "indicator = 'electricity_kwh' AND period = :p AND value > 0",
+            "SELECT region_code, enterprise_count, value, suppressed FROM mart_indicator_month "
+            "WHERE indicator = 'electricity_kwh' AND period = :p AND enterprise_count > 0",
             p=period,
         )
+        if r.suppressed and r.value is None
     }
 
 
@@ -64,8 +70,8 @@ def test_a_change_of_town_opens_a_version_and_march_sees_march(
     ]
     assert [bool(v.is_current) for v in versions] == [False, True]
     county = "340621000000"
-    assert _town_kwh(engine, "2022-02") == {county: 100, "340621101000": 100}
-    assert _town_kwh(engine, "2022-03") == {county: 100, "340621102000": 100}
+    assert _town_enterprises(engine, "2022-02") == {county: 1, "340621101000": 1}
+    assert _town_enterprises(engine, "2022-03") == {county: 1, "340621102000": 1}
 
 
 def test_a_snapshot_loaded_late_still_splits_the_history(engine: sa.Engine, landing: Path) -> None:
@@ -121,7 +127,16 @@ def test_account_history_then_unresolved_then_manual_map(engine: sa.Engine, land
     assert facts[("2022-01", "1000000002")] == (B, "manual")
     assert facts[("2022-02", "1000000002")] == (B, "manual")
     assert unresolved_accounts(engine) == []
-    assert _town_kwh(engine, "2022-02")["340621103000"] == 60  # 五沟镇 now counts it
+    assert _town_enterprises(engine, "2022-02")["340621103000"] == 1  # 五沟镇 now counts it
+    assert (
+        scalar(
+            engine,
+            "SELECT electricity_kwh FROM mart_enterprise_month "
+            "WHERE credit_code = :b AND period = '2022-02'",
+            b=B,
+        )
+        == 60
+    )
     with pytest.raises(ValueError, match="not a valid"):
         map_account(engine, "1000000002", "91340621MA0000000X")
 
@@ -140,7 +155,7 @@ def test_a_valid_code_not_in_the_register_is_used_and_reported(
         c=C,
     )[0]
     assert (bool(mart.is_registered), mart.region_code, mart.name) == (False, None, "丁公司")
-    assert _town_kwh(engine, "2022-01") == {"340621000000": 70}  # only the county counts it
+    assert _town_enterprises(engine, "2022-01") == {"340621000000": 1}  # only the county
 
 
 def test_year_to_date_needs_every_month_and_growth_is_same_scope(
@@ -150,9 +165,13 @@ def test_year_to_date_needs_every_month_and_growth_is_same_scope(
     _electricity(
         landing,
         "2022-01",
-        [("1000000001", "甲公司", A, 100, 80), ("1000000002", "新户", "", 30, None)],
+        [
+            ("1000000001", "甲公司", A, 100, 80),
+            ("1000000002", "新户", "", 30, None),
+            *QUIET_ACCOUNTS,
+        ],
     )
-    _electricity(landing, "2022-03", [("1000000001", "甲公司", A, 120, 100)])
+    _electricity(landing, "2022-03", [("1000000001", "甲公司", A, 120, 100), *QUIET_ACCOUNTS])
     load_month(engine, landing, "2022-01")
     load_month(engine, landing, "2022-03")
 
@@ -167,7 +186,7 @@ def test_year_to_date_needs_every_month_and_growth_is_same_scope(
     assert (january.value, january.value_ytd) == (130, 130)
     assert january.yoy_pct == pytest.approx(25.0)  # the new account has no prior-year figure
     assert county("2022-03").value_ytd is None  # February missing
-    _electricity(landing, "2022-02", [("1000000001", "甲公司", A, 90, 0)])
+    _electricity(landing, "2022-02", [("1000000001", "甲公司", A, 90, 0), *QUIET_ACCOUNTS])
     load_month(engine, landing, "2022-02")
     march = county("2022-03")
     assert march.value_ytd == 130 + 90 + 120
@@ -179,15 +198,15 @@ def test_a_resent_file_replaces_its_period(engine: sa.Engine, landing: Path) -> 
     _electricity(
         landing,
         "2022-01",
-        [("1000000001", "甲公司", A, 100, 80), ("1000000002", "乙", "", 30, None)],
+        [("1000000001", "甲公司", A, 100, 80), ("1000000002", "乙", "", 30, None), *QUIET_ACCOUNTS],
     )
     load_month(engine, landing, "2022-01")
-    _electricity(landing, "2022-01", [("1000000001", "甲公司", A, 150, 80)])
+    _electricity(landing, "2022-01", [("1000000001", "甲公司", A, 150, 80), *QUIET_ACCOUNTS])
     loads = load_month(engine, landing, "2022-01")
     assert loads["electricity"].status == "loaded"
-    assert [tuple(r) for r in rows(engine, "SELECT account_no, kwh FROM fact_electricity")] == [
-        ("1000000001", 150)
-    ]
+    assert [
+        tuple(r) for r in rows(engine, "SELECT account_no, kwh FROM fact_electricity WHERE kwh > 0")
+    ] == [("1000000001", 150)]
     assert (
         scalar(
             engine,

@@ -84,9 +84,18 @@ def test_county_and_town_electricity_in_the_mart(engine: sa.Engine, sample_landi
     assert county.yoy_pct == pytest.approx(100 * (sum(SAMPLE_KWH) / sum(SAMPLE_PRIOR) - 1))
     assert county.value_ytd is None  # January and February are not loaded
     assert county.ytd_yoy_pct is None
-    assert mart["340621400000"].value == 3793352  # 恒润铝箔 in the economic development zone
-    assert mart["340621401000"].value == 3621823 + 446579  # 昊天, two accounts
-    assert mart["340621110000"].value == 0 and mart["340621110000"].yoy_pct is None
+    assert county.enterprise_count >= 3 and not county.suppressed
+    # A town or park with fewer than three enterprises shows no figures (wide audiences).
+    zone = mart["340621400000"]  # 恒润铝箔 alone in the economic development zone
+    assert (zone.value, zone.yoy_pct, zone.enterprise_count, bool(zone.suppressed)) == (
+        None,
+        None,
+        1,
+        True,
+    )
+    assert mart["340621401000"].enterprise_count == 1  # 昊天: two accounts, one enterprise
+    empty = mart["340621110000"]
+    assert (empty.value, empty.enterprise_count, bool(empty.suppressed)) == (None, 0, True)
 
 
 def test_enterprise_month_mart(engine: sa.Engine, sample_landing: Path) -> None:

@@ -4,6 +4,13 @@
 - ``mart_enterprise_month``: one row per enterprise per month.
 - ``mart_published_indicator``: one row per published headline indicator per month.
 - ``mart_target_progress``: one row per region per year per target indicator.
+- ``mart_town_ranking``: towns and parks ranked on headline indicators per month.
+- The bureau's working lists, driven by its rules (``cfg_`` tables): ``mart_per_mu_evaluation``,
+  ``mart_decline_watch``, ``mart_cultivation``, ``mart_zombie_watch``.
+
+Wide-audience marts (``mart_indicator_month``, ``mart_town_ranking``, and the published
+figures) never show a figure about fewer than three enterprises; the enterprise-level
+marts and lists are for the bureau's staff.
 
 A load rebuilds only the marts that read what it replaced, from the first period it
 affects on.
@@ -15,14 +22,27 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
+from warehouse.marts.cultivation import rebuild_cultivation
 from warehouse.marts.cumulative import rebuild_per_mu_tax, rebuild_statistics_indicators
+from warehouse.marts.decline import rebuild_decline_watch
 from warehouse.marts.enterprise_month import rebuild_enterprise_month
+from warehouse.marts.evaluation import rebuild_per_mu_evaluation
 from warehouse.marts.flows import rebuild_electricity_indicator, rebuild_tax_indicators
 from warehouse.marts.investment import rebuild_investment_indicators
 from warehouse.marts.published import rebuild_published
+from warehouse.marts.ranking import rebuild_town_ranking
 from warehouse.marts.targets import rebuild_target_progress
+from warehouse.marts.zombie import rebuild_zombie_watch
 
 Rebuild = Callable[[sa.Connection, str], None]
+
+#: The marts the bureau's rules drive: rebuilt whole when the rules change.
+RULE_MARTS: tuple[Rebuild, ...] = (
+    rebuild_per_mu_evaluation,
+    rebuild_decline_watch,
+    rebuild_cultivation,
+    rebuild_zombie_watch,
+)
 
 ENTERPRISE: tuple[Rebuild, ...] = (
     rebuild_enterprise_month,
@@ -30,30 +50,44 @@ ENTERPRISE: tuple[Rebuild, ...] = (
     rebuild_tax_indicators,
     rebuild_statistics_indicators,
     rebuild_per_mu_tax,
+    *RULE_MARTS,
+    rebuild_town_ranking,
 )
 
-#: What each source's load must rebuild. The register places every enterprise and
-#: statistics places unregistered ones, so both move every enterprise-based mart.
-#: Projects are placed by the library's own town or park, not by the register. Target
-#: progress reads the indicator marts, so it comes last wherever an actual may move.
+#: What each source's load must rebuild, in order (a mart after the marts it reads).
+#: The register places every enterprise and statistics places unregistered ones, so both
+#: move every enterprise-based mart. Electricity, tax and statistics are each one of the
+#: three signs of life the zombie watch looks for. Projects are placed by the library's
+#: own town or park, not by the register. Target progress reads the indicator marts, so
+#: it comes last wherever an actual may move.
 DEPENDENT_MARTS: dict[str, tuple[Rebuild, ...]] = {
     "registry": (*ENTERPRISE, rebuild_target_progress),
     "statistics": (*ENTERPRISE, rebuild_target_progress),
     "electricity": (
         rebuild_enterprise_month,
         rebuild_electricity_indicator,
+        rebuild_decline_watch,
+        rebuild_zombie_watch,
+        rebuild_town_ranking,
         rebuild_target_progress,
     ),
     "tax": (
         rebuild_enterprise_month,
         rebuild_tax_indicators,
         rebuild_per_mu_tax,
+        rebuild_per_mu_evaluation,
+        rebuild_cultivation,
+        rebuild_zombie_watch,
+        rebuild_town_ranking,
         rebuild_target_progress,
     ),
     "indicators": (rebuild_published, rebuild_target_progress),
     "projects": (rebuild_investment_indicators, rebuild_target_progress),
     "targets": (rebuild_target_progress,),
 }
+
+#: A period before any data: rebuilding from here rebuilds everything.
+EVERY_PERIOD = "0000-01"
 
 
 def rebuild_marts(connection: sa.Connection, source: str, from_period: str) -> None:
@@ -71,3 +105,9 @@ def rebuild_all_marts(connection: sa.Connection, from_period: str) -> None:
         rebuild_target_progress,
     ):
         rebuild(connection, from_period)
+
+
+def rebuild_rule_marts(connection: sa.Connection) -> None:
+    """Rebuild every period of the marts the bureau's rules drive (after the rules changed)."""
+    for rebuild in RULE_MARTS:
+        rebuild(connection, EVERY_PERIOD)

@@ -9,6 +9,11 @@
   of last year's (``value_ytd``); null when no file of last year is loaded.
 - ``per_mu_tax_yuan``: Σ total tax January to the period ÷ Σ land (mu) over the
   enterprises in the period's file whose register entry has land (``value_ytd``).
+
+``enterprise_count`` is the enterprises in the period's file located in the region (for
+``per_mu_tax_yuan``: those with land; for ``new_above_scale_count``: the entrants). Figures
+about fewer than three are null and ``suppressed``; the two counts are never suppressed:
+how many enterprises there are says nothing about any one of them.
 """
 
 from __future__ import annotations
@@ -23,12 +28,17 @@ from warehouse.marts.fragments import (
     by_region,
     grid,
     location,
+    shown,
+    suppressed,
     window_start,
 )
 
-CUMULATIVE = f"""
+_COLUMNS = """
 INSERT INTO mart_indicator_month (region_code, period, indicator, unit, value, value_ytd,
-                                  yoy_pct, ytd_yoy_pct)
+                                  yoy_pct, ytd_yoy_pct, enterprise_count, suppressed)"""
+_N = "enterprises"
+
+CUMULATIVE = f"""{_COLUMNS}
 WITH located AS (
     SELECT s.period, s.{{ytd}} AS ytd, s.{{prior}} AS prior,
            {location("s.credit_code", "s.period")} AS region_code
@@ -40,12 +50,13 @@ sums AS ({
         "located",
         '''SUM(COALESCE(ytd, 0)) AS ytd,
            SUM(CASE WHEN prior IS NOT NULL THEN COALESCE(ytd, 0) ELSE 0 END) AS scoped,
-           SUM(COALESCE(prior, 0)) AS prior''',
+           SUM(COALESCE(prior, 0)) AS prior, COUNT(*) AS enterprises''',
     )
 }),
 cumulative AS (
     SELECT g.period, g.region_code, COALESCE(b.ytd, 0) AS ytd,
-           COALESCE(b.scoped, 0) AS scoped, COALESCE(b.prior, 0) AS prior
+           COALESCE(b.scoped, 0) AS scoped, COALESCE(b.prior, 0) AS prior,
+           COALESCE(b.enterprises, 0) AS enterprises
     FROM {grid("stg_statistics")} AS g
     LEFT JOIN sums AS b ON b.period = g.period AND b.region_code = g.region_code
 ),
@@ -63,11 +74,17 @@ months AS (
     FROM previous AS p
 )
 SELECT region_code, period, :indicator, :unit,
-       CASE WHEN consecutive = 1 THEN ytd - prev_ytd END,
-       ytd,
-       CASE WHEN consecutive = 1 AND prior - prev_prior > 0
-            THEN 100.0 * ((scoped - prev_scoped) / (prior - prev_prior) - 1) END,
-       CASE WHEN prior > 0 THEN 100.0 * (scoped / prior - 1) END
+       {shown("CASE WHEN consecutive = 1 THEN ytd - prev_ytd END", _N)},
+       {shown("ytd", _N)},
+       {
+    shown(
+        '''CASE WHEN consecutive = 1 AND prior - prev_prior > 0
+            THEN 100.0 * ((scoped - prev_scoped) / (prior - prev_prior) - 1) END''',
+        _N,
+    )
+},
+       {shown("CASE WHEN prior > 0 THEN 100.0 * (scoped / prior - 1) END", _N)},
+       enterprises, {suppressed(_N)}
 FROM months
 WHERE period >= :from_period
 """
@@ -79,25 +96,26 @@ CUMULATIVE_INDICATORS = (
     ("energy_tce", "tce", "energy_ytd_tce", "energy_prior_ytd_tce"),
 )
 
-ABOVE_SCALE_COUNT = f"""
-INSERT INTO mart_indicator_month (region_code, period, indicator, unit, value, value_ytd,
-                                  yoy_pct, ytd_yoy_pct)
+ABOVE_SCALE_COUNT = f"""{_COLUMNS}
 WITH located AS (
     SELECT s.period, {location("s.credit_code", "s.period")} AS region_code
     FROM fact_statistics AS s
     WHERE s.period >= :window_start
 ),
 sums AS ({by_region("located", "COUNT(*) AS value")})
-SELECT g.region_code, g.period, 'above_scale_count', 'enterprises', COALESCE(b.value, 0),
-       NULL, NULL, NULL
+SELECT g.region_code, g.period, 'above_scale_count', 'enterprises',
+COALESCE(b.value, 0), NULL, NULL, NULL,
+       COALESCE(b.value, 0), FALSE
 FROM {grid("stg_statistics")} AS g
 LEFT JOIN sums AS b ON b.period = g.period AND b.region_code = g.region_code
 WHERE g.period >= :from_period
 """
 
-NEW_ABOVE_SCALE_COUNT = f"""
-INSERT INTO mart_indicator_month (region_code, period, indicator, unit, value, value_ytd,
-                                  yoy_pct, ytd_yoy_pct)
+_LAST_YEAR_LOADED = f"""CASE WHEN EXISTS (SELECT 1 FROM periods AS last
+                          WHERE SUBSTR(last.period, 1, 4) = {LAST_YEAR.format(p="g.period")})
+            THEN COALESCE(b.value, 0) END"""
+
+NEW_ABOVE_SCALE_COUNT = f"""{_COLUMNS}
 WITH periods AS (SELECT DISTINCT period FROM stg_statistics WHERE period >= :window_start),
 entrants AS (
     SELECT p.period, s.credit_code, {location("s.credit_code", "p.period")} AS region_code
@@ -111,18 +129,14 @@ entrants AS (
 ),
 sums AS ({by_region("entrants", "COUNT(*) AS value")})
 SELECT g.region_code, g.period, 'new_above_scale_count', 'enterprises', NULL,
-       CASE WHEN EXISTS (SELECT 1 FROM periods AS last
-                          WHERE SUBSTR(last.period, 1, 4) = {LAST_YEAR.format(p="g.period")})
-            THEN COALESCE(b.value, 0) END,
-       NULL, NULL
+       {_LAST_YEAR_LOADED},
+       NULL, NULL, COALESCE(b.value, 0), FALSE
 FROM {grid("stg_statistics")} AS g
 LEFT JOIN sums AS b ON b.period = g.period AND b.region_code = g.region_code
 WHERE g.period >= :from_period
 """
 
-PER_MU_TAX = f"""
-INSERT INTO mart_indicator_month (region_code, period, indicator, unit, value, value_ytd,
-                                  yoy_pct, ytd_yoy_pct)
+PER_MU_TAX = f"""{_COLUMNS}
 WITH roster AS (
     SELECT s.period, s.credit_code, e.land_mu, e.region_code
     FROM fact_statistics AS s
@@ -145,16 +159,23 @@ complete AS (
             WHERE SUBSTR(t.period, 1, 4) = SUBSTR(p.period, 1, 4) AND t.period <= p.period)
           = {MONTH.format(p="p.period")}
 ),
-sums AS ({by_region("taxed", "SUM(tax) AS tax, SUM(land_mu) AS land")}),
+sums AS ({by_region("taxed", "SUM(tax) AS tax, SUM(land_mu) AS land, COUNT(*) AS enterprises")}),
 ratio AS (
-    SELECT g.period, g.region_code,
+    SELECT g.period, g.region_code, COALESCE(b.enterprises, 0) AS enterprises,
            CASE WHEN g.period IN (SELECT period FROM complete) AND b.land > 0
                 THEN b.tax / b.land END AS value_ytd
     FROM {grid("stg_statistics")} AS g
     LEFT JOIN sums AS b ON b.period = g.period AND b.region_code = g.region_code
 )
-SELECT r.region_code, r.period, 'per_mu_tax_yuan', 'yuan/mu', NULL, r.value_ytd, NULL,
-       CASE WHEN last.value_ytd > 0 THEN 100.0 * (r.value_ytd / last.value_ytd - 1) END
+SELECT r.region_code, r.period, 'per_mu_tax_yuan', 'yuan/mu', NULL,
+       {shown("r.value_ytd", "r.enterprises")}, NULL,
+       {
+    shown(
+        "CASE WHEN last.value_ytd > 0 THEN 100.0 * (r.value_ytd / last.value_ytd - 1) END",
+        "r.enterprises",
+    )
+},
+       r.enterprises, {suppressed("r.enterprises")}
 FROM ratio AS r
 LEFT JOIN ratio AS last
        ON last.region_code = r.region_code AND last.period = {PRIOR_YEAR.format(p="r.period")}

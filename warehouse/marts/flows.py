@@ -1,21 +1,37 @@
 """Indicators that flow month by month (electricity, taxes) in ``mart_indicator_month``.
 
 One row per region (county, town, park) per month per indicator. A monthly query yields
-``(period, region_code, value, scoped, prior)``: ``scoped`` and ``prior`` are the two
-sides of year-on-year growth. The year to date needs every month of the year up to
-the period; its growth needs a prior figure for every one of those months.
+``(period, region_code, value, scoped, prior, enterprises)``: ``scoped`` and ``prior`` are
+the two sides of year-on-year growth, ``enterprises`` how many enterprises (an unresolved
+metering account counts as one) the month's figure sums. The year to date needs every
+month of the year up to the period; its growth needs a prior figure for every one of
+those months. A row about fewer than three enterprises shows no figures (suppressed).
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from warehouse.marts.fragments import PRIOR_YEAR, by_region, grid, location, window_start
+from warehouse.marts.fragments import (
+    PRIOR_YEAR,
+    by_region,
+    grid,
+    location,
+    shown,
+    suppressed,
+    window_start,
+)
 
-INDICATOR_MONTH = """
+_YTD = "CASE WHEN months_loaded = CAST(SUBSTR(period, 6, 2) AS INTEGER) THEN value_ytd END"
+_YOY = "CASE WHEN prior > 0 THEN 100.0 * (scoped * 1.0 / prior - 1) END"
+_YTD_YOY = """CASE WHEN months_loaded = CAST(SUBSTR(period, 6, 2) AS INTEGER)
+             AND months_with_prior = months_loaded AND prior_ytd > 0
+            THEN 100.0 * (scoped_ytd * 1.0 / prior_ytd - 1) END"""
+
+INDICATOR_MONTH = f"""
 INSERT INTO mart_indicator_month (region_code, period, indicator, unit, value, value_ytd,
-                                  yoy_pct, ytd_yoy_pct)
-WITH monthly AS ({monthly}),
+                                  yoy_pct, ytd_yoy_pct, enterprise_count, suppressed)
+WITH monthly AS ({{monthly}}),
 running AS (
     SELECT m.*,
            COUNT(*) OVER ytd AS months_loaded,
@@ -27,12 +43,9 @@ running AS (
     WINDOW ytd AS (PARTITION BY region_code, SUBSTR(period, 1, 4) ORDER BY period
                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 )
-SELECT region_code, period, :indicator, :unit, value,
-       CASE WHEN months_loaded = CAST(SUBSTR(period, 6, 2) AS INTEGER) THEN value_ytd END,
-       CASE WHEN prior > 0 THEN 100.0 * (scoped * 1.0 / prior - 1) END,
-       CASE WHEN months_loaded = CAST(SUBSTR(period, 6, 2) AS INTEGER)
-             AND months_with_prior = months_loaded AND prior_ytd > 0
-            THEN 100.0 * (scoped_ytd * 1.0 / prior_ytd - 1) END
+SELECT region_code, period, :indicator, :unit, {shown("value", "enterprises")},
+       {shown(_YTD, "enterprises")}, {shown(_YOY, "enterprises")},
+       {shown(_YTD_YOY, "enterprises")}, enterprises, {suppressed("enterprises")}
 FROM running
 WHERE period >= :from_period
 """
@@ -42,7 +55,7 @@ WHERE period >= :from_period
 # give a prior-year kWh count on either side.
 ELECTRICITY = f"""
 WITH located AS (
-    SELECT f.period, f.kwh, f.kwh_prior_year,
+    SELECT f.period, f.kwh, f.kwh_prior_year, COALESCE(f.credit_code, f.account_no) AS payer,
            CASE WHEN f.credit_code IS NOT NULL
                 THEN {location("f.credit_code", "f.period")} END AS region_code
     FROM fact_electricity AS f
@@ -53,11 +66,13 @@ sums AS ({
         "located",
         '''SUM(kwh) AS value,
            SUM(CASE WHEN kwh_prior_year IS NOT NULL THEN kwh ELSE 0 END) AS scoped,
-           SUM(COALESCE(kwh_prior_year, 0)) AS prior''',
+           SUM(COALESCE(kwh_prior_year, 0)) AS prior,
+           COUNT(DISTINCT payer) AS enterprises''',
     )
 })
 SELECT g.period, g.region_code, COALESCE(b.value, 0) AS value,
-       COALESCE(b.scoped, 0) AS scoped, COALESCE(b.prior, 0) AS prior
+       COALESCE(b.scoped, 0) AS scoped, COALESCE(b.prior, 0) AS prior,
+       COALESCE(b.enterprises, 0) AS enterprises
 FROM {grid("stg_electricity")} AS g
 LEFT JOIN sums AS b ON b.period = g.period AND b.region_code = g.region_code
 """
@@ -70,13 +85,15 @@ WITH located AS (
     FROM fact_tax AS t
     WHERE t.period >= :window_start
 ),
-sums AS ({by_region("located", "SUM(amount) AS value")}),
+sums AS ({by_region("located", "SUM(amount) AS value, COUNT(*) AS enterprises")}),
 monthly AS (
-    SELECT g.period, g.region_code, COALESCE(b.value, 0) AS value
+    SELECT g.period, g.region_code, COALESCE(b.value, 0) AS value,
+           COALESCE(b.enterprises, 0) AS enterprises
     FROM {grid("stg_tax")} AS g
     LEFT JOIN sums AS b ON b.period = g.period AND b.region_code = g.region_code
 )
-SELECT m.period, m.region_code, m.value, m.value AS scoped, last.value AS prior
+SELECT m.period, m.region_code, m.value, m.value AS scoped, last.value AS prior,
+       m.enterprises
 FROM monthly AS m
 LEFT JOIN monthly AS last
        ON last.region_code = m.region_code AND last.period = {PRIOR_YEAR.format(p="m.period")}

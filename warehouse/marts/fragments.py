@@ -63,3 +63,30 @@ def window_start(from_period: str) -> str:
     """The first period a rebuild from ``from_period`` reads: January of the year before,
     enough for year to date and for growth on last year."""
     return f"{int(from_period[:4]) - 1}-01"
+
+
+#: A period as a month count (year × 12 + month): consecutive months differ by one.
+MONTH_INDEX = "(CAST(SUBSTR({p}, 1, 4) AS INTEGER) * 12 + CAST(SUBSTR({p}, 6, 2) AS INTEGER))"
+
+#: Wide-audience marts never show a figure about fewer enterprises than this.
+MIN_ENTERPRISES = 3
+
+
+def month_index(period: str) -> str:
+    """``period`` (an SQL expression) as a month count."""
+    return MONTH_INDEX.format(p=period)
+
+
+def rule(key: str) -> str:
+    """The current value of numeric rule ``key`` from ``cfg_rule`` (a scalar subquery)."""
+    return f"(SELECT value FROM cfg_rule WHERE rule_key = '{key}')"
+
+
+def suppressed(count: str) -> str:
+    """Whether a figure about ``count`` enterprises is hidden from wide audiences."""
+    return f"({count} < {MIN_ENTERPRISES})"
+
+
+def shown(figure: str, count: str) -> str:
+    """``figure`` when it is about enough enterprises to be shown, else NULL."""
+    return f"CASE WHEN {count} >= {MIN_ENTERPRISES} THEN {figure} END"
