@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import MofNCompleteColumn, Progress
 from rich.table import Table
 
 from indmon.settings import Settings
@@ -114,6 +115,9 @@ def run(
     loads = monthly_load(period, force=force)
     if not loads:
         console().print(f"nothing to load for {period} under {settings.landing_dir}")
+    for load in loads:
+        if load.status == "awaited":
+            console().print(f"awaited: no {load.source} file for {load.period} yet")
     if not _print_loads(loads):
         raise typer.Exit(code=2)
 
@@ -135,7 +139,7 @@ def demo(
     console().print(f"generated {len(manifest.periods)} months under {settings.landing_dir}")
     from flows.backfill import backfill
 
-    loads = backfill(list(manifest.periods))
+    loads = backfill(manifest.periods[0], manifest.periods[-1])
     refused = [load for load in loads if load.status == "refused"]
     if refused:
         _print_loads(refused)
@@ -157,6 +161,141 @@ def demo(
         console().print(f"data quality: {quality_page}")
     if refused:
         raise typer.Exit(code=2)
+
+
+class _BackfillProgress:
+    """Rich progress bars of a backfill: months, and source-periods within them."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.months = progress.add_task("months", total=None)
+        self.parts = progress.add_task("source-periods", total=None)
+        self.left: dict[str, int] = {}
+
+    def planned(self, keys: Sequence[tuple[str, str]]) -> None:
+        for _, period in keys:
+            self.left[period] = self.left.get(period, 0) + 1
+        self.progress.update(self.months, total=len(self.left))
+        self.progress.update(self.parts, total=len(keys))
+
+    def finished(self, load: PeriodLoad) -> None:
+        if load.status == "awaited":
+            return
+        self.progress.update(
+            self.parts, advance=1, description=f"{load.period} {load.source}: {load.status}"
+        )
+        self.left[load.period] -= 1
+        if self.left[load.period] == 0:
+            self.progress.update(self.months, advance=1, description=f"months ({load.period})")
+
+
+def _summary(loads: Sequence[PeriodLoad]) -> Table:
+    table = Table(title="Backfill")
+    for column in ("period", "source", "status"):
+        table.add_column(column)
+    for column in ("files", "rows loaded", "rows held"):
+        table.add_column(column, justify="right")
+    for load in loads:
+        table.add_row(
+            load.period,
+            load.source,
+            load.status,
+            str(len(load.files)),
+            str(sum(f.rows_loaded for f in load.files)),
+            str(load.rows_held),
+        )
+    return table
+
+
+@app.command()
+def backfill(
+    first: Annotated[str, typer.Option("--from", help="First month, YYYY-MM.")],
+    last: Annotated[str, typer.Option("--to", help="Last month, YYYY-MM.")],
+    source: Annotated[list[str] | None, typer.Option(help="Only this source (repeatable).")] = None,
+    only_missing: Annotated[
+        bool, typer.Option(help="Load only source-periods never loaded.")
+    ] = False,
+    force: Annotated[bool, typer.Option(help="Reload files even when unchanged.")] = False,
+    landing: LandingOption = None,
+    warehouse: WarehouseOption = None,
+    verbose: Annotated[bool, typer.Option(help="Show Prefect's logs.")] = False,
+) -> None:
+    """Load a range of months in order, skipping source-periods whose files are unchanged."""
+    from indmon.parameters import check_sources, periods_between
+
+    try:
+        periods_between(first, last)
+        check_sources(source)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+    _settings(landing, warehouse)
+    _quiet_prefect(verbose)
+    from flows.backfill import backfill as backfill_flow
+    from indmon.progress import listening
+
+    columns = (*Progress.get_default_columns(), MofNCompleteColumn())
+    bars = Progress(*columns, console=console(), transient=False)
+    with bars, listening(_BackfillProgress(bars)):
+        loads = backfill_flow(
+            first,
+            last,
+            sources=source,  # type: ignore[arg-type]  # checked above
+            only_missing=only_missing,
+            force=force,
+        )
+    console().print(_summary(loads))
+    refused = [load for load in loads if load.status == "refused"]
+    if refused:
+        _print_loads(refused)
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def deployments(
+    output: Annotated[Path, typer.Option(help="Where to write the Prefect project file.")] = Path(
+        "prefect.yaml"
+    ),
+) -> None:
+    """Write prefect.yaml: the deployments and schedules `indmon serve` serves.
+
+    Schedules follow INDMON_ARRIVAL_DAYS; deploy them with `prefect deploy --all` to a work
+    pool named indmon.
+    """
+    import yaml
+
+    from indmon.schedules import prefect_project
+
+    text = yaml.safe_dump(prefect_project(Settings()), allow_unicode=True, sort_keys=False)
+    output.write_text(PREFECT_YAML_HEADER + text, encoding="utf-8")
+    console().print(f"wrote {output}")
+
+
+PREFECT_YAML_HEADER = (
+    "# Generated by `indmon deployments` from indmon/schedules.py; do not edit by hand.\n"
+)
+
+
+@app.command()
+def serve(
+    landing: LandingOption = None,
+    warehouse: WarehouseOption = None,
+    verbose: Annotated[bool, typer.Option(help="Show Prefect's logs.")] = False,
+) -> None:
+    """Serve every deployment on its schedule from this process (a single-machine install).
+
+    Uses the Prefect server at PREFECT_API_URL, else a temporary one for the process.
+    """
+    settings = _settings(landing, warehouse)
+    _quiet_prefect(verbose)
+    from prefect import serve as prefect_serve
+
+    from indmon.serving import runner_deployments
+
+    served, missing = runner_deployments(settings)
+    for name in missing:
+        console().print(f"[yellow]not served:[/] {name} (its flow is not installed)")
+    console().print(f"serving {len(served)} deployments against {settings.safe_warehouse_url}")
+    prefect_serve(*served, print_starting_message=verbose)
 
 
 @app.command()
