@@ -49,7 +49,7 @@ def deployment_specs(settings: Settings) -> list[DeploymentSpec]:
             monthly,
             "monthly-load",
             f"0 {HOUR} {day} * *",
-            f"Load {source} for the month before, on its arrival day (the {day}th).",
+            f"Load {source} for the month before, on its arrival day (day {day} of the month).",
             {"sources": [source]},
             ("indmon", "load", source),
         )
