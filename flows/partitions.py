@@ -106,5 +106,5 @@ def _check_and_alert(
         if not request.alert_unchanged and not any(o.status in ("loaded", "refused") for o in mine):
             continue
         report = quality(settings, period) if changed else None
-        raised.append(alerts(settings, period, mine, report, request.today))
+        raised.append(alerts(settings, period, mine, report, request.today, list(request.sources)))
     return raised

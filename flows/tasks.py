@@ -120,6 +120,7 @@ def alerts(
     loads: list[PeriodLoad],
     report: QualityReport | None,
     today: date,
+    sources: list[str] | None = None,
 ) -> RaisedAlerts:
     """Raise what the load found as alerts and send one message to the configured channels."""
     failed = [(o.suite, o.expectation, o.observed_value) for o in report.failed] if report else []
@@ -133,6 +134,7 @@ def alerts(
             today=today,
             failed_checks=failed,
             data_docs_url=docs.resolve().as_uri() if docs else None,
+            sources=sources,
         )
 
 

@@ -105,18 +105,25 @@ def raise_alerts(
     today: date,
     failed_checks: Sequence[tuple[str, str, str | None]] = (),
     data_docs_url: str | None = None,
+    sources: Sequence[str] | None = None,
 ) -> RaisedAlerts:
     """Record what the load found as alerts and send one message for the period.
 
     Findings already raised for the period (same fingerprint) are not raised again;
-    alerts of the period not yet delivered are sent along. A failed delivery is
+    alerts of the period not yet delivered are sent along. Lateness is judged for
+    ``sources`` (default: every source with an arrival day). A failed delivery is
     recorded on the alert rows and never fails the load. Returns the alerts new to this
     run and the delivery (None when nothing was sent).
     """
+    due = {
+        source: day
+        for source, day in settings.arrival_days.items()
+        if sources is None or source in sources
+    }
     findings = [
         *refused_findings(loads),
         *held_findings(engine, loads),
-        *late_findings(late_sources(settings.landing_dir, period, today, settings.arrival_days)),
+        *late_findings(late_sources(settings.landing_dir, period, today, due)),
         *quality_findings(failed_checks, period),
     ]
     raised = record_findings(engine, findings)
