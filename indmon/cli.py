@@ -57,9 +57,15 @@ def _settings(landing: Path | None = None, warehouse: str | None = None) -> Sett
 
 
 def _quiet_prefect(verbose: bool) -> None:
-    """No telemetry, and no start-up noise unless asked for; set before Prefect is imported."""
+    """No telemetry, and no start-up noise unless asked for; set before Prefect is imported.
+
+    A temporary Prefect server is started only when ``PREFECT_API_URL`` is unset.
+    """
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # Without PREFECT_API_URL a temporary server starts for the run; its first start
+    # creates its database, which takes longer than Prefect's 20 s on a slow machine.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")

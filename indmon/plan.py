@@ -69,13 +69,12 @@ def plan_partitions(
     )
     plan = []
     for (source, period), paths in landed.items():
-        files = tuple(DeliveredFile(path.name, file_sha256(path)) for path in paths)
         previous = loaded.get((source, period))
-        action: Action = "load"
-        if not force and previous is not None:
-            if only_missing:
-                action = "loaded_before"
-            elif previous == {f.file_name: f.sha256 for f in files}:
-                action = "unchanged"
+        if only_missing and not force and previous is not None:
+            plan.append(Partition(source, period, tuple(paths), (), "loaded_before"))
+            continue  # not even hashed
+        files = tuple(DeliveredFile(path.name, file_sha256(path)) for path in paths)
+        unchanged = previous == {f.file_name: f.sha256 for f in files}
+        action: Action = "unchanged" if unchanged and not force else "load"
         plan.append(Partition(source, period, tuple(paths), files, action))
     return plan
