@@ -70,7 +70,7 @@ def test_a_second_backfill_of_the_demo_does_no_work(
     only = runner.invoke(
         app, ["backfill", "--from", "2021-01", "--to", "2022-12", "--only-missing"]
     )
-    assert only.exit_code == 0 and "skipped" in only.output and "loaded" not in only.output
+    assert only.exit_code == 0 and "│ skipped" in only.output and "│ loaded" not in only.output
     engine.dispose()
 
 
