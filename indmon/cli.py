@@ -86,9 +86,15 @@ def _settings(
 
 
 def _quiet_prefect(verbose: bool) -> None:
-    """No telemetry, and no start-up noise unless asked for; set before Prefect is imported."""
+    """No telemetry, and no start-up noise unless asked for; set before Prefect is imported.
+
+    A temporary Prefect server is started only when ``PREFECT_API_URL`` is unset.
+    """
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # Without PREFECT_API_URL a temporary server starts for the run; its first start
+    # creates its database, which takes longer than Prefect's 20 s on a slow machine.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
@@ -96,7 +102,7 @@ def _quiet_prefect(verbose: bool) -> None:
 
 def _print_loads(loads: Sequence[PeriodLoad]) -> bool:
     """Print one line per file; return whether every period loaded or was unchanged."""
-    from indmon.progress import summary_table
+    from indmon.load_display import summary_table
 
     console().print(summary_table(loads, by="file"))
     for load in loads:
@@ -138,14 +144,17 @@ def run(
     _quiet_prefect(verbose)
     from flows.monthly import monthly_load
     from indmon.landing import mask_location
-    from indmon.progress import LoadProgress
+    from indmon.load_display import LoadProgress
 
-    with LoadProgress([period], console()):
+    with LoadProgress(console()):
         loads = monthly_load(period, force=force)
     if not loads:
         console().print(
             f"nothing to load for {period} under {mask_location(settings.landing_location)}"
         )
+    for load in loads:
+        if load.status == "awaited":
+            console().print(f"awaited: no {load.source} file for {load.period} yet")
     if not _print_loads(loads):
         raise typer.Exit(code=2)
 
@@ -166,10 +175,10 @@ def demo(
     manifest = generate_demo(settings.landing_dir, seed=seed, months=months)
     console().print(f"generated {len(manifest.periods)} months under {settings.landing_dir}")
     from flows.backfill import backfill
-    from indmon.progress import LoadProgress, summary_table
+    from indmon.load_display import LoadProgress, summary_table
 
-    with LoadProgress(manifest.periods, console()):
-        loads = backfill(list(manifest.periods))
+    with LoadProgress(console()):
+        loads = backfill(manifest.periods[0], manifest.periods[-1])
     refused = [load for load in loads if load.status == "refused"]
     if refused:
         _print_loads(refused)
@@ -181,6 +190,95 @@ def demo(
     _print_report(settings, manifest.periods[-1])
     if refused:
         raise typer.Exit(code=2)
+
+
+@app.command()
+def backfill(
+    first: Annotated[str, typer.Option("--from", help="First month, YYYY-MM.")],
+    last: Annotated[str, typer.Option("--to", help="Last month, YYYY-MM.")],
+    source: Annotated[list[str] | None, typer.Option(help="Only this source (repeatable).")] = None,
+    only_missing: Annotated[
+        bool, typer.Option(help="Load only source-periods never loaded.")
+    ] = False,
+    force: Annotated[bool, typer.Option(help="Reload files even when unchanged.")] = False,
+    landing: LandingOption = None,
+    warehouse: WarehouseOption = None,
+    verbose: Annotated[bool, typer.Option(help="Show Prefect's logs.")] = False,
+) -> None:
+    """Load a range of months in order, skipping source-periods whose files are unchanged."""
+    from indmon.parameters import check_sources, periods_between
+
+    try:
+        periods_between(first, last)
+        check_sources(source)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+    _settings(landing, warehouse)
+    _quiet_prefect(verbose)
+    from flows.backfill import backfill as backfill_flow
+    from indmon.load_display import LoadProgress, summary_table
+
+    with LoadProgress(console()):
+        loads = backfill_flow(
+            first,
+            last,
+            sources=source,  # type: ignore[arg-type]  # checked above
+            only_missing=only_missing,
+            force=force,
+        )
+    console().print(summary_table(loads, by="file", title="Backfill"))
+    refused = [load for load in loads if load.status == "refused"]
+    if refused:
+        _print_loads(refused)
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def deployments(
+    output: Annotated[Path, typer.Option(help="Where to write the Prefect project file.")] = Path(
+        "prefect.yaml"
+    ),
+) -> None:
+    """Write prefect.yaml: the deployments and schedules `indmon serve` serves.
+
+    Schedules follow INDMON_ARRIVAL_DAYS; deploy them with `prefect deploy --all` to a work
+    pool named indmon.
+    """
+    import yaml
+
+    from indmon.schedules import prefect_project
+
+    text = yaml.safe_dump(prefect_project(Settings()), allow_unicode=True, sort_keys=False)
+    output.write_text(PREFECT_YAML_HEADER + text, encoding="utf-8")
+    console().print(f"wrote {output}")
+
+
+PREFECT_YAML_HEADER = (
+    "# Generated by `indmon deployments` from indmon/schedules.py; do not edit by hand.\n"
+)
+
+
+@app.command()
+def serve(
+    landing: LandingOption = None,
+    warehouse: WarehouseOption = None,
+    verbose: Annotated[bool, typer.Option(help="Show Prefect's logs.")] = False,
+) -> None:
+    """Serve every deployment on its schedule from this process (a single-machine install).
+
+    Uses the Prefect server at PREFECT_API_URL, else a temporary one for the process.
+    """
+    settings = _settings(landing, warehouse)
+    _quiet_prefect(verbose)
+    from prefect import serve as prefect_serve
+
+    from indmon.serving import runner_deployments
+
+    served, missing = runner_deployments(settings)
+    for name in missing:
+        console().print(f"[yellow]not served:[/] {name} (its flow is not installed)")
+    console().print(f"serving {len(served)} deployments against {settings.safe_warehouse_url}")
+    prefect_serve(*served, print_starting_message=verbose)
 
 
 @app.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -101,6 +101,25 @@ class Settings(BaseSettings):
     arrival_days: dict[str, int] = Field(
         default_factory=lambda: {"electricity": 5, "tax": 12, "statistics": 15},
         description="Day of the following month by which each source is due (JSON object).",
+    )
+
+    task_runner: Literal["threads", "dask"] = Field(
+        default="threads",
+        description="Where reading and validating fan out: a thread pool, or a Dask cluster.",
+    )
+    dask_address: str | None = Field(
+        default=None,
+        description="Scheduler address of a running Dask cluster (tcp://host:8786); "
+        "none = a local cluster started for the run.",
+    )
+    dask_workers: int = Field(default=2, ge=1, description="Workers of a local Dask cluster.")
+    lease_minutes: float = Field(
+        default=120, gt=0, description="How long a run's lease on a source-period lasts."
+    )
+    lease_wait_minutes: float = Field(
+        default=60,
+        ge=0,
+        description="How long a run waits for another run of the same source-period.",
     )
 
     @field_validator("alert_urls", mode="before")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import time
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from indmon.alerts import DeliveryResult, deliver, record_findings, undelivered_alerts
+from indmon.alerts import AlertRow, DeliveryResult, deliver, record_findings, undelivered_alerts
 from indmon.catalogue import SourceDef
 from indmon.findings import held_findings, late_findings, quality_findings, refused_findings
 from indmon.freshness import late_sources
@@ -20,6 +24,8 @@ from schemas.rules import Split
 from sources.extract import Extract, file_sha256
 from sources.landing import landing_period
 from sources.tabular import ExtractRefused
+from warehouse.engine import warehouse_engine
+from warehouse.lease import leased
 from warehouse.load import DeliveredFile, PeriodLoad, load_period, record_refusal
 from warehouse.marts import rebuild_rule_marts
 from warehouse.reference import sync_reference
@@ -36,6 +42,14 @@ class PreparedPeriod:
     files: tuple[DeliveredFile, ...]
     split: Split | None
     refused: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RaisedAlerts:
+    """The alerts a run raised (new fingerprints only) and how sending them went."""
+
+    alerts: tuple[AlertRow, ...]
+    delivery: DeliveryResult | None
 
 
 def prepare_warehouse(engine: sa.Engine, rules_file: Path | None = None) -> None:
@@ -115,28 +129,39 @@ def raise_alerts(
     today: date,
     failed_checks: Sequence[tuple[str, str, str | None]] = (),
     data_docs_url: str | None = None,
-) -> DeliveryResult | None:
+    sources: Sequence[str] | None = None,
+) -> RaisedAlerts:
     """Record what the load found as alerts and send one message for the period.
 
     Findings already raised for the period (same fingerprint) are not raised again;
-    alerts of the period not yet delivered are sent along. A failed delivery is
-    recorded on the alert rows and never fails the load.
+    alerts of the period not yet delivered are sent along. Lateness is judged for
+    ``sources`` (default: every source with an arrival day). A failed delivery is
+    recorded on the alert rows and never fails the load. Returns the alerts new to this
+    run and the delivery (None when nothing was sent).
     """
+    due = {
+        source: day
+        for source, day in settings.arrival_days.items()
+        if sources is None or source in sources
+    }
     findings = [
         *refused_findings(loads),
         *held_findings(engine, loads),
-        *late_findings(late_sources(settings.landing_dir, period, today, settings.arrival_days)),
+        *late_findings(late_sources(settings.landing_dir, period, today, due)),
         *quality_findings(failed_checks, period),
     ]
-    record_findings(engine, findings)
+    raised = record_findings(engine, findings)
     # A yearly source's findings carry the year: they go out with the month that loaded it.
     pending = [
         *undelivered_alerts(engine, period=period),
         *undelivered_alerts(engine, period=period[:4]),
     ]
     if not pending or not settings.alert_urls:
-        return None
-    return deliver(engine, pending, settings.alert_urls, period=period, data_docs_url=data_docs_url)
+        return RaisedAlerts(tuple(raised), None)
+    delivery = deliver(
+        engine, pending, settings.alert_urls, period=period, data_docs_url=data_docs_url
+    )
+    return RaisedAlerts(tuple(raised), delivery)
 
 
 def load_prepared(
@@ -150,3 +175,28 @@ def load_prepared(
     return load_period(
         engine, prepared.source, prepared.period, prepared.files, prepared.split, force=force
     )
+
+
+def run_owner() -> str:
+    """Who a run is, for leases: host, process and Prefect flow run (when there is one)."""
+    from prefect.runtime import flow_run
+
+    return f"{socket.gethostname()}:{os.getpid()}:{flow_run.id or uuid.uuid4()}"
+
+
+@contextmanager
+def source_period_leases(
+    settings: Settings, keys: Sequence[tuple[str, str]], owner: str
+) -> Iterator[list[tuple[str, str]]]:
+    """Hold the leases of ``keys`` (source, period) for a run, waiting for other runs."""
+    with (
+        warehouse_engine(settings.warehouse_url) as engine,
+        leased(
+            engine,
+            keys,
+            owner,
+            ttl=timedelta(minutes=settings.lease_minutes),
+            wait=timedelta(minutes=settings.lease_wait_minutes),
+        ) as taken,
+    ):
+        yield taken

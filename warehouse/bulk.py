@@ -7,9 +7,11 @@ commits whole or not at all. Never row-by-row ORM inserts.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import polars as pl
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from warehouse.engine import is_postgresql
 
@@ -48,3 +50,20 @@ def _executemany_sqlite(connection: sa.Connection, table: sa.Table, frame: pl.Da
     connection.exec_driver_sql(
         f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', frame.rows()
     )
+
+
+def insert_absent(
+    connection: sa.Connection, table: sa.Table, rows: list[dict], keys: Sequence[str]
+) -> set[tuple[object, ...]]:
+    """Insert the rows whose ``keys`` (a unique index or primary key) are not there yet.
+
+    Concurrent writers of the same key store it once (``ON CONFLICT DO NOTHING`` on
+    both backends); the key values this call inserted are returned.
+    """
+    if not rows:
+        return set()
+    insert = (
+        postgresql.insert(table) if is_postgresql(connection) else sqlite.insert(table)
+    ).on_conflict_do_nothing(index_elements=list(keys))
+    returned = connection.execute(insert.returning(*(table.c[k] for k in keys)), rows)
+    return {tuple(row) for row in returned}

@@ -90,11 +90,14 @@ def _now() -> datetime:
 
 
 def _lock(connection: sa.Connection, source: str, period: str) -> None:
-    """Serialise loads of one source-period (PostgreSQL; SQLite serialises writers itself)."""
+    """Serialise load transactions (PostgreSQL; SQLite serialises writers itself).
+
+    Every load rebuilds marts from its period on, and loads of different sources or
+    periods rewrite the same mart rows, so the transactions take one lock; reading and
+    validating, the slow part, still runs concurrently outside it.
+    """
     if is_postgresql(connection):
-        connection.execute(
-            sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"{source}/{period}"}
-        )
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('indmon-load'))"))
 
 
 def last_loaded_files(
@@ -307,3 +310,22 @@ def record_refusal(
             _ledger_rows(load_id, source, period, files, outcomes, started, None),
         )
     return PeriodLoad(source, period, "refused", load_id, tuple(outcomes))
+
+
+def record_unchanged(
+    engine: sa.Engine, source: str, period: str, files: Sequence[DeliveredFile]
+) -> PeriodLoad:
+    """Note in the ledger that a source-period was delivered again unchanged, without reading it.
+
+    ``files`` must be exactly the last successful load's files (by name and SHA-256);
+    their row counts are carried over from that load.
+    """
+    load_id, started = str(uuid.uuid4()), _now()
+    with engine.begin() as connection:
+        previous = last_loaded_files(connection, source, period)
+        outcomes = [replace(previous[f.file_name], status="unchanged") for f in files]
+        connection.execute(
+            ingest_ledger.insert(),
+            _ledger_rows(load_id, source, period, files, outcomes, started, None),
+        )
+    return PeriodLoad(source, period, "unchanged", load_id, tuple(outcomes))

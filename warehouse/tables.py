@@ -708,9 +708,41 @@ alert = sa.Table(
     sa.Column("delivery_attempts", sa.Integer, nullable=False, server_default="0"),
     sa.Column("delivery_error", sa.Text, nullable=True),
     sa.Index("ix_alert_period_kind", "period", "kind"),
-    sa.Index("ix_alert_fingerprint", "fingerprint"),
+    # Unique: two runs raising the same finding at once store it once.
+    sa.Index("ux_alert_fingerprint", "fingerprint", unique=True),
     comment=(
         "One row per finding raised (a failed check, a held-row pattern, a late source); "
         "fingerprint identifies the same finding again so it is not sent twice."
+    ),
+)
+
+# --- orchestration ----------------------------------------------------------------
+
+load_lease = sa.Table(
+    "load_lease",
+    metadata,
+    sa.Column("source", sa.String(16), primary_key=True),
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("owner", sa.String(200), nullable=False),
+    sa.Column("acquired_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    comment=(
+        "One row per source-period a run is working on (read, load, checks, alerts): "
+        "a second run of the same source-period waits; an expired lease may be taken over."
+    ),
+)
+
+awaited_source = sa.Table(
+    "awaited_source",
+    metadata,
+    sa.Column("source", sa.String(16), primary_key=True),
+    sa.Column("period", Period, primary_key=True),
+    sa.Column("due_on", sa.Date, nullable=True),
+    sa.Column("first_checked_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_checked_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("arrived_at", sa.DateTime(timezone=True), nullable=True),
+    comment=(
+        "One row per source-period a scheduled run expected but found no file for; "
+        "arrived_at is set when a later run loads it."
     ),
 )

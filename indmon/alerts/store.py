@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from indmon.alerts.model import MAX_SUBJECT, AlertRow, Finding
+from warehouse.bulk import insert_absent
 from warehouse.tables import alert
 
 _CHUNK = 500
@@ -46,9 +47,10 @@ def record_findings(
             for fingerprint, finding in unique.items()
             if fingerprint not in known
         ]
-        if new:
-            connection.execute(alert.insert(), [_values(row) for row in new])
-    return new
+        # Insert-if-absent: a concurrent run may have stored the same finding meanwhile.
+        rows = [_values(row) for row in new]
+        inserted = {key for (key,) in insert_absent(connection, alert, rows, ["fingerprint"])}
+    return [row for row in new if row.fingerprint in inserted]
 
 
 def undelivered_alerts(engine: sa.Engine, *, period: str | None = None) -> list[AlertRow]:
