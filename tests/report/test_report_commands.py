@@ -12,7 +12,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from indmon.cli import app
-from indmon.progress import LoadProgress, period_finished, period_started, source_loaded
+from indmon.load_display import LoadProgress
+from indmon.progress import finished, planned
 from warehouse.load import FileOutcome, PeriodLoad
 
 
@@ -65,14 +66,13 @@ def test_progress_on_a_terminal_draws_bars_and_names_files() -> None:
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, width=160)
     files = (FileOutcome("电量_一站.csv", "0" * 64, 10, 9, 1, "loaded"),)
-    with LoadProgress(["2022-01", "2022-02"], console) as shown:
+    with LoadProgress(console) as shown:
+        planned([("electricity", "2022-01"), ("electricity", "2022-02")])
         for period in ("2022-01", "2022-02"):
-            period_started(period, ["electricity"])
-            source_loaded(PeriodLoad("electricity", period, "loaded", "id", files))
-            period_finished(period)
+            finished([PeriodLoad("electricity", period, "loaded", "id", files)])
     assert [load.period for load in shown.loads] == ["2022-01", "2022-02"]
     text = out.getvalue()
     assert "months" in text and "2/2" in text and "电量_一站.csv" in text
     # After the display is closed, the flows' reports go nowhere.
-    source_loaded(PeriodLoad("electricity", "2022-03", "loaded", "id", files))
+    finished([PeriodLoad("electricity", "2022-03", "loaded", "id", files)])
     assert len(shown.loads) == 2
