@@ -195,10 +195,18 @@ def test_sample_projects_and_targets(engine: sa.Engine, sample_landing: Path) ->
     county = investment[("340621000000", "industrial_investment_yuan")]
     assert county.value_ytd == pytest.approx((14820 + 6100.5 + 0) * 10_000)
     assert county.value is None and county.ytd_yoy_pct is None  # 2022-02, 2021-03 not loaded
-    assert investment[("340621000000", "renovation_investment_yuan")].value_ytd == 61_005_000
-    assert investment[("340621400000", "industrial_investment_yuan")].value_ytd == 148_200_000
-    assert investment[("340621400000", "renovation_investment_yuan")].value_ytd == 0
-    assert investment[("340621104000", "industrial_investment_yuan")].value_ytd == 0
+    assert (county.enterprise_count, county.suppressed) == (3, False)
+    # Figures about fewer than three investors are hidden from wide audiences: the one
+    # 技术改造 project (61 005 000 yuan), the park's one project, a town with one planned.
+    for key, investors in {
+        ("340621000000", "renovation_investment_yuan"): 1,
+        ("340621400000", "industrial_investment_yuan"): 1,
+        ("340621400000", "renovation_investment_yuan"): 0,
+        ("340621104000", "industrial_investment_yuan"): 1,  # a project planned, nothing spent
+    }.items():
+        hidden = investment[key]
+        assert (hidden.enterprise_count, hidden.suppressed) == (investors, True), key
+        assert hidden.value_ytd is None and hidden.value is None, key
     progress = {
         (r.region_code, r.indicator): (r.actual_value, r.actual_period, r.status)
         for r in rows(engine, "SELECT * FROM mart_target_progress WHERE year = 2022")
