@@ -49,8 +49,9 @@ def test_demo_ends_with_the_report_and_the_flow_publishes_it(
         assert "registry loaded" in line and "electricity loaded" in line
     assert "Demo load" in result.output and "2021-01..2021-02 (2)" in result.output
     assert "\x1b[" not in result.output  # no cursor control in logs
-    # Each monthly load wrote its month's report and published it as the artifact.
-    assert (tmp_path / "var" / "reports" / "monthly-report-2021-01.html").is_file()
+    # The run wrote the report of its latest month (not one per month of a backfill)
+    # and published it as the artifact.
+    assert not (tmp_path / "var" / "reports" / "monthly-report-2021-01.html").exists()
     markdowns = _artifact_markdown("monthly-report")
     assert any("# 濉溪县工业经济运行月报（2021年2月）" in m for m in markdowns)
     assert any("## 主要指标" in m and "## 数据质量" in m for m in markdowns)
