@@ -21,7 +21,9 @@ PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 #: A month, ``YYYY-MM``.
 Period = Annotated[str, Field(pattern=PERIOD_PATTERN, description="A month, YYYY-MM.")]
 #: A source of the catalogue (kept equal to ``SOURCES`` by a test).
-SourceName = Literal["registry", "electricity", "tax", "statistics", "indicators"]
+SourceName = Literal[
+    "registry", "electricity", "tax", "statistics", "indicators", "projects", "targets"
+]
 
 
 def today_in_shanghai() -> date:

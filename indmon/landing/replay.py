@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from indmon.landing.archive import archive_path
 from indmon.landing.fetch import LandedFile
+from sources.landing import landing_period
 from sources.tabular import ROWS_SUFFIX
 from warehouse.load import ledger_files
 
@@ -30,7 +31,7 @@ def archived_files(
     when the archive lacks a file the ledger names.
     """
     with engine.connect() as connection:
-        files = ledger_files(connection, source, period, load_id)
+        files = ledger_files(connection, source, landing_period(source, period), load_id)
     landed = []
     for name, sha256 in files:
         suffix = ROWS_SUFFIX if name.startswith("sql:") else Path(name).suffix

@@ -52,7 +52,7 @@ def test_two_concurrent_runs_of_one_period_leave_one_consistent_result(
         thread.join()
     assert errors == []
     statuses = sorted(tuple(sorted(o.status for o in r)) for r in results)
-    assert statuses == [("loaded",) * 5, ("unchanged",) * 5]
+    assert statuses == [("loaded",) * 7, ("unchanged",) * 7]
     ledger = rows(
         engine, "SELECT source, status, COUNT(*) AS n FROM ingest_ledger GROUP BY source, status"
     )

@@ -131,7 +131,7 @@ def test_the_served_monthly_deployment_loads_a_period(served: str) -> None:
     run = run_deployment("monthly-load/monthly-load", parameters={"period": "2022-03"}, timeout=600)
     assert run.state is not None and run.state.is_completed(), run.state
     engine = create_warehouse_engine(served)
-    assert scalar(engine, "SELECT COUNT(*) FROM ingest_ledger WHERE status = 'loaded'") == 5
+    assert scalar(engine, "SELECT COUNT(*) FROM ingest_ledger WHERE status = 'loaded'") == 7
     assert (
         scalar(
             engine,

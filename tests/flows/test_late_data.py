@@ -74,7 +74,7 @@ def test_a_late_source_is_awaited_alerted_once_and_loaded_when_it_lands(
     engine.dispose()
 
     artifacts = _artifacts(run_id)
-    assert set(artifacts) == {"load-report", "headline-indicators-2022-03"}
+    assert set(artifacts) == {"load-report", "headline-indicators-2022-03", "monthly-report"}
     report = artifacts["load-report"].data
     assert "| 2022-03 | tax | loaded |" in report and "tax 2022-04: no file yet" in report
     table = artifacts["headline-indicators-2022-03"]
