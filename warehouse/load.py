@@ -21,6 +21,7 @@ from warehouse.bulk import bulk_insert
 from warehouse.derive import refresh_after_load
 from warehouse.engine import is_postgresql
 from warehouse.marts import rebuild_marts
+from warehouse.stages import stage
 from warehouse.tables import (
     held_row,
     ingest_ledger,
@@ -204,18 +205,22 @@ def load_period(
             return PeriodLoad(source, period, "unchanged", load_id, tuple(outcomes))
 
         clock = time.perf_counter()
-        staging = STAGING[source]
-        connection.execute(staging.delete().where(staging.c.period == period))
-        bulk_insert(connection, staging, split.valid)
-        connection.execute(
-            held_row.delete().where(held_row.c.source == source, held_row.c.period == period)
-        )
-        bulk_insert(
-            connection,
-            held_row,
-            split.held.with_columns(source=pl.lit(source), period=pl.lit(period)),
-        )
-        rebuild_marts(connection, source, refresh_after_load(connection, source, period))
+        with stage("load"):
+            staging = STAGING[source]
+            connection.execute(staging.delete().where(staging.c.period == period))
+            bulk_insert(connection, staging, split.valid)
+            connection.execute(
+                held_row.delete().where(held_row.c.source == source, held_row.c.period == period)
+            )
+            bulk_insert(
+                connection,
+                held_row,
+                split.held.with_columns(source=pl.lit(source), period=pl.lit(period)),
+            )
+        with stage("resolve"):
+            from_period = refresh_after_load(connection, source, period)
+        with stage("marts"):
+            rebuild_marts(connection, source, from_period)
         unresolved = _unresolved(connection, source, period)
         loaded, held = _rows_per_file(split.valid), _rows_per_file(split.held)
         outcomes = [
