@@ -168,7 +168,7 @@ def parse_number(expr: pl.Expr) -> pl.Expr:
     """Parse a number cell to Float64 ("1,234.5", "1.23E+07", "(123)", "12元"); else null."""
     return _clean_first(
         expr,
-        lambda e: e.str.extract(r"^(-?\d{1,15}(?:\.\d{1,15})?)$", 1).cast(pl.Float64),
+        lambda e: e.str.extract(r"^(-?[0-9]{1,15}(?:\.[0-9]{1,15})?)$", 1).cast(pl.Float64),
         _parse_number_full,
     )
 
@@ -176,7 +176,7 @@ def parse_number(expr: pl.Expr) -> pl.Expr:
 def parse_integer(expr: pl.Expr) -> pl.Expr:
     """Parse a whole-number cell to Int64 ("1,234", "12.0", "1.2E+03"); "12.5" is null."""
     return _clean_first(
-        expr, lambda e: e.str.extract(r"^(-?\d{1,18})$", 1).cast(pl.Int64), _parse_integer_full
+        expr, lambda e: e.str.extract(r"^(-?[0-9]{1,18})$", 1).cast(pl.Int64), _parse_integer_full
     )
 
 
@@ -184,8 +184,8 @@ def parse_period(expr: pl.Expr) -> pl.Expr:
     """Parse a month ("202203", "2022-3", "2022年3月", "2022/03", "2022-03-01") to "YYYY-MM"."""
     return _clean_first(
         expr,
-        lambda e: e.str.replace(r"^(\d{4})(\d{2})$", "${1}-${2}").str.extract(
-            r"^((?:19|2\d)\d{2}-(?:0[1-9]|1[0-2]))$", 1
+        lambda e: e.str.replace(r"^([0-9]{4})([0-9]{2})$", "${1}-${2}").str.extract(
+            r"^((?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2]))$", 1
         ),
         _parse_period_full,
     )
@@ -195,11 +195,11 @@ def parse_date(expr: pl.Expr) -> pl.Expr:
     """Parse a date ("2015-03-02", "2015/3/2", "20150302", "2015年3月2日", serial "42064")."""
     return _clean_first(
         expr,
-        lambda e: e.str.extract(r"^(\d{4}-\d{2}-\d{2})$", 1).str.to_date("%Y-%m-%d", strict=False),
+        lambda e: e.str.extract(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})$", 1).str.to_date("%Y-%m-%d", strict=False),
         _parse_date_full,
     )
 
 
 def normalise_account(expr: pl.Expr) -> pl.Expr:
     """A 10-digit meter account: zero-padded when Excel ate leading zeros, ".0" dropped."""
-    return _clean_first(expr, lambda e: e.str.extract(r"^(\d{10})$", 1), _normalise_account_full)
+    return _clean_first(expr, lambda e: e.str.extract(r"^([0-9]{10})$", 1), _normalise_account_full)
