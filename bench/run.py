@@ -72,6 +72,7 @@ class Meter:
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
+        self.cpu_seconds: dict[str, float] = defaultdict(float)
         self.peak_rss: dict[str, int] = defaultdict(int)
         self._current_peak = 0
         self._stop = threading.Event()
@@ -92,16 +93,18 @@ class Meter:
     def stage(self, name: str) -> Iterator[None]:
         """Time the block as ``name`` (times add up over repeated stages)."""
         self._current_peak = self.rss()
-        clock = time.perf_counter()
+        clock, cpu = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
             self.seconds[name] += time.perf_counter() - clock
+            self.cpu_seconds[name] += time.process_time() - cpu
             self.peak_rss[name] = max(self.peak_rss[name], self._current_peak, self.rss())
 
-    def add(self, name: str, seconds: float) -> None:
+    def add(self, name: str, seconds: float, cpu_seconds: float) -> None:
         """Add a stage time reported from inside the pipeline (``warehouse.stages``)."""
         self.seconds[name] += seconds
+        self.cpu_seconds[name] += cpu_seconds
         self.peak_rss[name] = max(self.peak_rss[name], self._current_peak)
 
     def close(self) -> None:
@@ -154,8 +157,11 @@ def _floor_table(table: sa.Table, metadata: sa.MetaData) -> sa.Table:
     )
 
 
-def insert_floor(engine: sa.Engine, source: str, period: str, split: Split) -> int:
-    """Bulk-insert the split's rows into fresh tables by the plainest route; rows inserted."""
+def insert_floor(engine: sa.Engine, source: str, period: str, split: Split) -> tuple[int, float]:
+    """Bulk-insert the split's rows into fresh tables by the plainest route.
+
+    Returns the rows inserted and the seconds the inserts and their commit took (the
+    tables' creation and removal are not counted)."""
     metadata = sa.MetaData()
     targets = [
         (_floor_table(STAGING[source], metadata), split.valid),
@@ -165,20 +171,20 @@ def insert_floor(engine: sa.Engine, source: str, period: str, split: Split) -> i
         ),
     ]
     metadata.create_all(engine)
-    rows = 0
     try:
         raw = engine.raw_connection()
         try:
-            clock_rows = [
+            clock = time.perf_counter()
+            rows = sum(
                 _insert_plain(raw, table, frame, is_postgresql(engine)) for table, frame in targets
-            ]
+            )
             raw.commit()
-            rows = sum(clock_rows)
+            seconds = time.perf_counter() - clock
         finally:
             raw.close()
     finally:
         metadata.drop_all(engine)
-    return rows
+    return rows, seconds
 
 
 def _insert_plain(raw: Any, table: sa.Table, frame: pl.DataFrame, postgresql: bool) -> int:
@@ -230,21 +236,29 @@ def load_month(
         if meter is None:
             loads.append(load_prepared(engine, prepared))
             continue
-        inner: dict[str, float] = defaultdict(float)
+        inner: dict[str, tuple[float, float]] = {}
 
-        def listen(name: str, seconds: float, inner: dict[str, float] = inner) -> None:
-            inner[name] += seconds
+        def listen(
+            name: str, wall: float, cpu: float, inner: dict[str, tuple[float, float]] = inner
+        ) -> None:
+            before = inner.get(name, (0.0, 0.0))
+            inner[name] = (before[0] + wall, before[1] + cpu)
 
-        clock = time.perf_counter()
+        clock, cpu = time.perf_counter(), time.process_time()
         with recording(listen), timed("_load_period"):
             loads.append(load_prepared(engine, prepared))
-        total = time.perf_counter() - clock
-        for name, seconds in inner.items():
-            meter.add(name, seconds)
-            meter.add(f"{source.name}.{name}", seconds)
         # The ledger, the lock and the commit belong to the load stage.
-        meter.add("load", total - sum(inner.values()))
-        meter.add(f"{source.name}.load", total - sum(inner.values()))
+        rest = (
+            time.perf_counter() - clock - sum(w for w, _ in inner.values()),
+            time.process_time() - cpu - sum(c for _, c in inner.values()),
+        )
+        inner["load"] = (
+            inner.get("load", (0.0, 0.0))[0] + rest[0],
+            inner.get("load", (0.0, 0.0))[1] + rest[1],
+        )
+        for name, (wall, cpu_seconds) in inner.items():
+            meter.add(name, wall, cpu_seconds)
+            meter.add(f"{source.name}.{name}", wall, cpu_seconds)
     return loads, prepared_by_source, rows_read
 
 
@@ -290,12 +304,13 @@ def run_once(backend: str, scale: float, seed: int) -> dict[str, Any]:
         paths = [p for s in SOURCES for p in period_files(landing, s, MEASURED)]
         with floor.stage("read"):
             floor_rows = sum(read_floor(path) for path in paths)
-        with floor.stage("load"):
-            inserted = sum(
-                insert_floor(engine, name, MEASURED, p.split)
-                for name, p in prepared.items()
-                if p.split is not None
-            )
+        inserts = [
+            insert_floor(engine, name, MEASURED, p.split)
+            for name, p in prepared.items()
+            if p.split is not None
+        ]
+        inserted = sum(rows for rows, _ in inserts)
+        floor.seconds["load"] = sum(seconds for _, seconds in inserts)
         floor.close()
 
         rows_in = sum(rows_read.values())
@@ -315,6 +330,9 @@ def run_once(backend: str, scale: float, seed: int) -> dict[str, Any]:
                 if meter.seconds[name]
                 else None,
                 "peak_rss_mb": round(meter.peak_rss[name] / 2**20),
+                # This process's CPU time: steadier than wall time on a shared machine, but
+                # without PostgreSQL's own work (in the server) for load, resolve and marts.
+                "cpu_seconds": round(meter.cpu_seconds[name], 3),
             }
             for name in STAGES
         }
@@ -381,7 +399,11 @@ def print_table(summary: dict[str, Any]) -> None:
         cells = []
         for r in runs:
             s = r["stages"][stage]
-            text = f"{s['seconds']:.2f} s · {s['rows_per_second'] or 0:,}/s · {s['peak_rss_mb']} MB"
+            text = (
+                f"{s['seconds']:.2f} s (cpu {s['cpu_seconds']:.2f})"
+                f" · {s['rows_per_second'] or 0:,}/s"
+                f" · {s['peak_rss_mb']} MB"
+            )
             if stage in ("read", "load"):
                 text += f" · {r['floor'][stage + '_ratio']}× floor"
             cells.append(text)

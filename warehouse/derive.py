@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from warehouse.engine import refresh_statistics
+
 _ATTRIBUTES = (
     "name, name_key, industry_code, region_code, land_mu, established_on, above_scale, "
     "key_enterprise, cultivation_pool, specialised, green_factory, operating_status"
@@ -66,10 +68,12 @@ WITH unique_names AS (
 candidates AS (
     SELECT s.*,
            m.credit_code AS mapped_code,
+           -- Looked up only for the rows that need it (no map, no valid code of their own).
+           CASE WHEN m.credit_code IS NULL AND s.credit_code IS NULL THEN
            (SELECT h.credit_code FROM stg_electricity AS h
              WHERE h.account_no = s.account_no AND h.period < s.period
                AND h.credit_code IS NOT NULL
-             ORDER BY h.period DESC LIMIT 1) AS history_code,
+             ORDER BY h.period DESC LIMIT 1) END AS history_code,
            n.credit_code AS name_code
     FROM stg_electricity AS s
     LEFT JOIN account_map AS m ON m.account_no = s.account_no
@@ -97,6 +101,7 @@ def rebuild_dim_enterprise(connection: sa.Connection) -> None:
     """Rebuild every enterprise version from all register snapshots."""
     connection.execute(sa.text("DELETE FROM dim_enterprise"))
     connection.execute(sa.text(REBUILD_DIM_ENTERPRISE))
+    refresh_statistics(connection, "dim_enterprise")
 
 
 def resolve_electricity(connection: sa.Connection, from_period: str) -> None:
@@ -106,6 +111,7 @@ def resolve_electricity(connection: sa.Connection, from_period: str) -> None:
         {"from_period": from_period},
     )
     connection.execute(sa.text(RESOLVE_ELECTRICITY), {"from_period": from_period})
+    refresh_statistics(connection, "fact_electricity")
 
 
 _REGISTERED = "EXISTS (SELECT 1 FROM dim_enterprise AS e WHERE e.credit_code = s.credit_code)"
@@ -134,6 +140,7 @@ def refresh_enterprise_facts(connection: sa.Connection, fact: str, from_period: 
         ),
         parameters,
     )
+    refresh_statistics(connection, fact)
 
 
 _UNIQUE_NAMES = """

@@ -48,3 +48,16 @@ def warehouse_engine(url: str) -> Iterator[sa.Engine]:
 def is_postgresql(engine: sa.Engine | sa.Connection) -> bool:
     """Whether the warehouse behind ``engine`` is PostgreSQL."""
     return engine.dialect.name == "postgresql"
+
+
+def refresh_statistics(connection: sa.Connection, *tables: str) -> None:
+    """Let PostgreSQL's planner see what a load just wrote (``ANALYZE``, in the transaction).
+
+    Freshly filled tables otherwise look empty to the planner, which then nests loops over
+    them: resolving a province month's accounts took minutes instead of a second. ANALYZE
+    samples the rows the transaction itself inserted. SQLite plans well without statistics
+    (it builds automatic indexes), so nothing is done there.
+    """
+    if is_postgresql(connection):
+        for table in tables:
+            connection.exec_driver_sql(f'ANALYZE "{table}"')

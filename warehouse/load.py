@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from schemas.rules import Split
 from warehouse.bulk import bulk_insert
 from warehouse.derive import refresh_after_load
-from warehouse.engine import is_postgresql
+from warehouse.engine import is_postgresql, refresh_statistics
 from warehouse.marts import rebuild_marts
 from warehouse.stages import stage
 from warehouse.tables import (
@@ -217,6 +217,7 @@ def load_period(
                 held_row,
                 split.held.with_columns(source=pl.lit(source), period=pl.lit(period)),
             )
+            refresh_statistics(connection, staging.name)
         with stage("resolve"):
             from_period = refresh_after_load(connection, source, period)
         with stage("marts"):

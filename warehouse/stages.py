@@ -4,7 +4,7 @@
 Nobody listens by default, and then a stage costs one context-variable lookup. A caller
 that wants the figures wraps its work in :func:`recording`::
 
-    with recording(lambda name, seconds: print(name, seconds)):
+    with recording(lambda name, wall, cpu: print(name, wall, cpu)):
         load_period(...)
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-#: Receives a stage's name and its wall time in seconds when the stage ends.
-StageListener = Callable[[str, float], None]
+#: Receives a stage's name, its wall time and this process's CPU time (seconds) when it ends.
+StageListener = Callable[[str, float, float], None]
 
 _listener: ContextVar[StageListener | None] = ContextVar("indmon_stage_listener", default=None)
 
@@ -28,11 +28,11 @@ def stage(name: str) -> Iterator[None]:
     if listener is None:
         yield
         return
-    clock = time.perf_counter()
+    clock, cpu = time.perf_counter(), time.process_time()
     try:
         yield
     finally:
-        listener(name, time.perf_counter() - clock)
+        listener(name, time.perf_counter() - clock, time.process_time() - cpu)
 
 
 @contextmanager
