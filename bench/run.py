@@ -210,9 +210,13 @@ def _insert_plain(raw: Any, table: sa.Table, frame: pl.DataFrame, postgresql: bo
 
 
 def load_month(
-    engine: sa.Engine, landing: Path, period: str, meter: Meter | None
+    engine: sa.Engine,
+    landing: Path,
+    period: str,
+    meter: Meter | None,
+    sources: tuple[str, ...] = SOURCES,
 ) -> tuple[list[PeriodLoad], dict[str, PreparedPeriod], dict[str, int]]:
-    """Load every benchmark source of ``period`` with the real steps, timing the stages."""
+    """Load ``sources`` present for ``period`` with the real steps, timing the stages."""
     loads: list[PeriodLoad] = []
     prepared_by_source: dict[str, PreparedPeriod] = {}
     rows_read: dict[str, int] = {}
@@ -225,7 +229,8 @@ def load_month(
             with meter.stage(name):
                 yield
 
-    for source in in_load_order(list(SOURCES)):
+    present = [name for name in sources if period_files(landing, name, period)]
+    for source in in_load_order(present):
         paths = period_files(landing, source.name, period)
         with timed("read"):
             extracts = [source.read(path) for path in paths]
