@@ -195,7 +195,9 @@ def parse_date(expr: pl.Expr) -> pl.Expr:
     """Parse a date ("2015-03-02", "2015/3/2", "20150302", "2015年3月2日", serial "42064")."""
     return _clean_first(
         expr,
-        lambda e: e.str.extract(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})$", 1).str.to_date("%Y-%m-%d", strict=False),
+        lambda e: e.str.extract(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})$", 1).str.to_date(
+            "%Y-%m-%d", strict=False
+        ),
         _parse_date_full,
     )
 

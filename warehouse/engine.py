@@ -10,6 +10,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+#: Session settings for every warehouse connection on PostgreSQL. JIT compilation costs
+#: about a second per mart statement on freshly loaded tables (whose row estimates are far
+#: off) and never pays back. The default 4 MB of sort and hash memory sends a province
+#: month's sorts and hashes to disk; a load runs a handful of statements at a time.
+POSTGRESQL_SESSION_OPTIONS = "-c jit=off -c work_mem=128MB"
+
 
 def create_warehouse_engine(url: str) -> sa.Engine:
     """An engine for ``url``; a SQLite file's folder is created, WAL and a busy timeout set."""
@@ -22,9 +28,9 @@ def create_warehouse_engine(url: str) -> sa.Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    # JIT compilation costs about a second per mart statement on freshly loaded tables
-    # (whose row estimates are far off) and never pays back on a county's few rows.
-    return sa.create_engine(parsed, pool_pre_ping=True, connect_args={"options": "-c jit=off"})
+    return sa.create_engine(
+        parsed, pool_pre_ping=True, connect_args={"options": POSTGRESQL_SESSION_OPTIONS}
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
