@@ -51,7 +51,7 @@ from sources.extract import Extract
 from sources.landing import period_files
 from sources.tabular import CSV_SUFFIXES, _decode
 from warehouse.engine import create_warehouse_engine, is_postgresql
-from warehouse.load import STAGING, PeriodLoad
+from warehouse.load import STAGING, PeriodLoad, load_period, rebuild_marts_after
 from warehouse.quality import run_quality_checks
 from warehouse.stages import recording
 from warehouse.tables import held_row
@@ -215,8 +215,14 @@ def load_month(
     period: str,
     meter: Meter | None,
     sources: tuple[str, ...] = SOURCES,
+    *,
+    defer_marts: bool = False,
 ) -> tuple[list[PeriodLoad], dict[str, PreparedPeriod], dict[str, int]]:
-    """Load ``sources`` present for ``period`` with the real steps, timing the stages."""
+    """Load ``sources`` present for ``period`` with the real steps, timing the stages.
+
+    ``defer_marts``: each load leaves its marts, and they are rebuilt once for all of the
+    month's loads (``rebuild_marts_after``) -- what the flow would do with that option.
+    """
     loads: list[PeriodLoad] = []
     prepared_by_source: dict[str, PreparedPeriod] = {}
     rows_read: dict[str, int] = {}
@@ -238,8 +244,16 @@ def load_month(
         with timed("validate"):
             prepared = prepare_period_from(source, period, paths, extracts)
         prepared_by_source[source.name] = prepared
+
+        def load(prepared: PreparedPeriod = prepared) -> PeriodLoad:
+            if not defer_marts or prepared.split is None:
+                return load_prepared(engine, prepared)
+            return load_period(
+                engine, prepared.source, period, prepared.files, prepared.split, rebuild=False
+            )
+
         if meter is None:
-            loads.append(load_prepared(engine, prepared))
+            loads.append(load())
             continue
         inner: dict[str, tuple[float, float]] = {}
 
@@ -251,7 +265,7 @@ def load_month(
 
         clock, cpu = time.perf_counter(), time.process_time()
         with recording(listen), timed("_load_period"):
-            loads.append(load_prepared(engine, prepared))
+            loads.append(load())
         # The ledger, the lock and the commit belong to the load stage.
         rest = (
             time.perf_counter() - clock - sum(w for w, _ in inner.values()),
@@ -264,6 +278,9 @@ def load_month(
         for name, (wall, cpu_seconds) in inner.items():
             meter.add(name, wall, cpu_seconds)
             meter.add(f"{source.name}.{name}", wall, cpu_seconds)
+    if defer_marts:
+        with timed("marts"):
+            rebuild_marts_after(engine, loads)
     return loads, prepared_by_source, rows_read
 
 
@@ -275,22 +292,29 @@ def prepare_period_from(
     return prepare_period(replace(source, read=delivered.__getitem__), period, paths)
 
 
-def run_once(backend: str, scale: float, seed: int) -> dict[str, Any]:
+def run_once(backend: str, scale: float, seed: int, defer_marts: bool = False) -> dict[str, Any]:
     """Load the history month, then measure the measured month and its floor."""
     landing = ensure_landing(WORK / f"landing-{scale:g}", scale, seed)
     WORK.mkdir(parents=True, exist_ok=True)
     url = fresh_warehouse(backend, scale)
     engine = create_warehouse_engine(url)
-    result: dict[str, Any] = {"backend": backend, "scale": scale, "seed": seed}
+    result: dict[str, Any] = {
+        "backend": backend,
+        "scale": scale,
+        "seed": seed,
+        "defer_marts": defer_marts,
+    }
     try:
         clock = time.perf_counter()
         prepare_warehouse(engine)
-        history, _, _ = load_month(engine, landing, HISTORY, None)
+        history, _, _ = load_month(engine, landing, HISTORY, None, defer_marts=defer_marts)
         result["history_seconds"] = round(time.perf_counter() - clock, 2)
         result["history"] = [(load.source, load.status) for load in history]
 
         meter = Meter()
-        loads, prepared, rows_read = load_month(engine, landing, MEASURED, meter)
+        loads, prepared, rows_read = load_month(
+            engine, landing, MEASURED, meter, defer_marts=defer_marts
+        )
         with meter.stage("quality"):
             report = run_quality_checks(url, MEASURED, data_docs_dir=WORK / f"docs-{backend}")
         meter.close()
@@ -365,6 +389,10 @@ def _scale_name(scale: float) -> str:
     return f"{scale:g}"
 
 
+def _result_name(backend: str, scale: float, defer_marts: bool) -> str:
+    return f"{backend}-{_scale_name(scale)}{'-deferred' if defer_marts else ''}.json"
+
+
 def summarise(results: list[dict[str, Any]]) -> dict[str, Any]:
     """Linearity per backend: each stage's time at the largest scale over the smallest."""
     summary: dict[str, Any] = {"runs": results, "linearity": {}}
@@ -434,13 +462,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--scale", type=float, nargs="+", default=[1.0, 0.1])
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--defer-marts",
+        action="store_true",
+        help="rebuild each mart once after the month's loads (load_period(rebuild=False))",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     OUT.mkdir(parents=True, exist_ok=True)
     if args.worker:
-        result = run_once(backends[0], args.scale[0], args.seed)
-        (OUT / f"{backends[0]}-{_scale_name(args.scale[0])}.json").write_text(
+        result = run_once(backends[0], args.scale[0], args.seed, args.defer_marts)
+        (OUT / _result_name(backends[0], args.scale[0], args.defer_marts)).write_text(
             json.dumps(result, ensure_ascii=False, indent=2)
         )
         return
@@ -452,12 +485,16 @@ def main(argv: list[str] | None = None) -> None:
             # A fresh process per run: its peak memory is the run's own.
             subprocess.run(
                 [sys.executable, "-m", "bench.run", "--worker", "--backend", backend,
-                 "--scale", str(scale), "--seed", str(args.seed)],
+                 "--scale", str(scale), "--seed", str(args.seed),
+                 *(["--defer-marts"] if args.defer_marts else [])],
                 check=True,
             )  # fmt: skip
-            results.append(json.loads((OUT / f"{backend}-{_scale_name(scale)}.json").read_text()))
+            name = _result_name(backend, scale, args.defer_marts)
+            results.append(json.loads((OUT / name).read_text()))
     summary = summarise(results)
-    (OUT / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
+    (OUT / f"summary{'-deferred' if args.defer_marts else ''}.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2)
+    )
     print_table(summary)
 
 
