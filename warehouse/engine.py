@@ -18,7 +18,7 @@ POSTGRESQL_SESSION_OPTIONS = "-c jit=off -c work_mem=128MB"
 
 
 #: Page cache per SQLite connection, KiB (memory is only taken as pages are read).
-SQLITE_CACHE_KIB = 512 * 1024
+SQLITE_CACHE_KIB = 256 * 1024
 
 
 def create_warehouse_engine(url: str) -> sa.Engine:
