@@ -22,7 +22,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy flows schemas sources warehouse indmon
+	$(BIN)/mypy flows schemas sources warehouse indmon bench
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -50,20 +50,39 @@ class Split:
 
 
 def first_failure(frame: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
-    """Add ``reason``, ``column_name`` and ``detail`` from the first rule each row fails."""
+    """Add ``reason``, ``column_name`` and ``detail`` from the first rule each row fails.
 
-    def first(attribute: str) -> pl.Expr:
+    Each rule's condition is evaluated once (into a temporary column), then the three
+    texts are taken from the first failed rule; a detail is formatted only where its
+    rule is the first failed one.
+    """
+    flags = [f"_failed_{i}" for i in range(len(rules))]
+    first = pl.lit(None, dtype=pl.Int32)
+    for i in reversed(range(len(rules))):
+        first = pl.when(pl.col(flags[i])).then(pl.lit(i, dtype=pl.Int32)).otherwise(first)
+
+    def chosen(attribute: str) -> pl.Expr:
         expression = pl.lit(None, dtype=pl.String)
-        for rule in reversed(rules):
+        for i, rule in reversed(list(enumerate(rules))):
             value = getattr(rule, attribute)
             value = pl.lit(value, dtype=pl.String) if not isinstance(value, pl.Expr) else value
-            expression = pl.when(rule.failed.fill_null(False)).then(value).otherwise(expression)
+            expression = pl.when(pl.col("_first_failed") == i).then(value).otherwise(expression)
         return expression
 
-    return frame.with_columns(
-        reason=first("reason"),
-        column_name=first("column_name"),
-        detail=first("detail"),
+    return (
+        frame.lazy()
+        .with_columns(
+            rule.failed.fill_null(False).alias(flag)
+            for rule, flag in zip(rules, flags, strict=True)
+        )
+        .with_columns(_first_failed=first)
+        .with_columns(
+            reason=chosen("reason"),
+            column_name=chosen("column_name"),
+            detail=chosen("detail"),
+        )
+        .drop(*flags, "_first_failed")
+        .collect()
     )
 
 
@@ -75,7 +94,27 @@ def mark_duplicates(
     Rows sharing ``key`` with identical ``values``: the first loads, the rest are
     ``duplicate_row``. Rows sharing ``key`` with different values: all are
     ``conflicting_duplicate``. ``label`` names the key as the file's header does.
+
+    One hash pass finds the rows whose key repeats; only those (a handful in a real
+    delivery) go through the per-key windows, and the frame keeps its row order.
     """
+    candidate = pl.col("reason").is_null()
+    repeated = candidate & pl.struct(*key, candidate.alias("_candidate")).is_duplicated()
+    marked = frame.with_row_index("_position").with_columns(_repeated=repeated)
+    suspects = marked.filter(pl.col("_repeated"))
+    if suspects.is_empty():
+        return frame
+    judged = _mark_repeated(suspects, key, values, label)
+    return (
+        pl.concat([marked.filter(~pl.col("_repeated")), judged], how="vertical")
+        .sort("_position")
+        .drop("_position", "_repeated")
+    )
+
+
+def _mark_repeated(
+    frame: pl.DataFrame, key: Sequence[str], values: Sequence[str], label: str
+) -> pl.DataFrame:
     candidate = pl.col("reason").is_null()
     group = [pl.col(k) for k in key]
     variants = pl.struct(values).n_unique().over(*group, candidate)

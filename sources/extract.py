@@ -51,10 +51,17 @@ def file_sha256(path: Path) -> str:
 
 
 def parse_columns(frame: pl.DataFrame, parsers: Mapping[str, Parser]) -> pl.DataFrame:
-    """Keep each parsed column's text as ``<name>_text`` and replace it by its parsed value."""
-    return frame.with_columns(
-        *(pl.col(name).alias(f"{name}_text") for name in parsers),
-        *(parser(pl.col(name)).alias(name) for name, parser in parsers.items()),
+    """Keep each parsed column's text as ``<name>_text`` and replace it by its parsed value.
+
+    Run as a lazy query: its optimiser computes a parser's repeated sub-expressions once.
+    """
+    return (
+        frame.lazy()
+        .with_columns(
+            *(pl.col(name).alias(f"{name}_text") for name in parsers),
+            *(parser(pl.col(name)).alias(name) for name, parser in parsers.items()),
+        )
+        .collect()
     )
 
 

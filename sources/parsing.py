@@ -4,10 +4,17 @@ Every parser takes an expression over a String column (the text :func:`sources.t
 returns) and gives null where the text does not parse; :func:`is_unparsed` tells an unparseable
 cell from an empty one, so that the caller can hold the row back with the reason.
 All are pure expressions (no Python callbacks), so they run over millions of rows.
+
+Most cells are already clean ("1234", "2022-03"). Each parser first takes those with one
+anchored pattern (:func:`_clean_first`), and runs its full cleaning only on the others: an
+expression that reuses an intermediate result evaluates it again for every use, and the
+full number cleaning reuses its text a few dozen times (2 s per 100,000 cells), which on
+a column of nulls costs next to nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import polars as pl
@@ -19,7 +26,8 @@ NUMBER_UNITS = ("千瓦时", "万元", "千元", "元", "%")
 
 _NUMBER = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
 _INTEGER = r"^[+-]?\d+$"
-_GROUPED = r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$"
+_GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
+_VALID_NUMBER = r"^(" + _GROUPED + r"|[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)$"
 _EXCEL_EPOCH = date(1899, 12, 30)
 _TRUE = ("是", "Y", "YES", "1", "1.0", "TRUE", "T")
 _FALSE = ("否", "N", "NO", "0", "0.0", "FALSE", "F")
@@ -30,23 +38,23 @@ def _numeric_text(expr: pl.Expr) -> pl.Expr:
 
     Thousands separators must group by three ("1,234,567"); "1,2,3" is not a number.
     """
-    text = (
+    return (
         blank_to_null(expr)
         .str.replace_all(r"[\s']", "")
         .str.replace_all("\u2212", "-")  # the minus sign
         .str.replace(r"^([+-]?)[¥￥]", "${1}")
         .str.replace("(?:" + "|".join(NUMBER_UNITS) + ")$", "")
         .str.replace(r"^\((.+)\)$", "-${1}")
+        # One chain (a branch would evaluate the text twice): grouped by three, or no comma.
+        .str.extract(_VALID_NUMBER, 1)
+        .str.replace_all(",", "", literal=True)
     )
-    grouped = ~text.str.contains(",") | text.str.contains(_GROUPED)
-    text = text.str.replace_all(",", "", literal=True)
-    return pl.when(grouped & text.str.contains(_NUMBER)).then(text)
 
 
-def parse_number(expr: pl.Expr) -> pl.Expr:
+def _parse_number_full(expr: pl.Expr) -> pl.Expr:
     """Parse a number cell to Float64 ("1,234.5", "1.23E+07", "(123)", "12元"); else null."""
     value = _numeric_text(expr).cast(pl.Float64, strict=False)
-    return pl.when(value.is_finite()).then(value)
+    return value.replace([float("inf"), float("-inf")], None)
 
 
 def is_unparsed(text_expr: pl.Expr, parsed_expr: pl.Expr) -> pl.Expr:
@@ -54,7 +62,7 @@ def is_unparsed(text_expr: pl.Expr, parsed_expr: pl.Expr) -> pl.Expr:
     return blank_to_null(text_expr).is_not_null() & parsed_expr.is_null()
 
 
-def parse_integer(expr: pl.Expr) -> pl.Expr:
+def _parse_integer_full(expr: pl.Expr) -> pl.Expr:
     """Parse a whole-number cell to Int64 ("1,234", "12.0", "1.2E+03"); "12.5" is null."""
     text = _numeric_text(expr)
     value = text.cast(pl.Float64, strict=False)
@@ -68,7 +76,7 @@ def parse_integer(expr: pl.Expr) -> pl.Expr:
     )
 
 
-def parse_period(expr: pl.Expr) -> pl.Expr:
+def _parse_period_full(expr: pl.Expr) -> pl.Expr:
     """Parse a month ("202203", "2022-3", "2022年3月", "2022/03", "2022-03-01") to "YYYY-MM"."""
     text = blank_to_null(expr)
     patterns = [
@@ -85,7 +93,7 @@ def parse_period(expr: pl.Expr) -> pl.Expr:
     return pl.when(valid).then(pl.concat_str(year, pl.lit("-"), month.str.zfill(2)))
 
 
-def parse_date(expr: pl.Expr) -> pl.Expr:
+def _parse_date_full(expr: pl.Expr) -> pl.Expr:
     """Parse a date ("2015-03-02", "2015/3/2", "20150302", "2015年3月2日", serial "42064")."""
     text = blank_to_null(expr)
     patterns = [
@@ -110,19 +118,25 @@ def parse_date(expr: pl.Expr) -> pl.Expr:
 
 def parse_flag(expr: pl.Expr) -> pl.Expr:
     """Parse a yes/no cell (是/否, Y/N, 1/0, TRUE/FALSE, any case or width) to Boolean."""
-    text = blank_to_null(expr).str.to_uppercase()
     return (
-        pl.when(text.is_in(_TRUE)).then(True).when(text.is_in(_FALSE)).then(False).otherwise(None)
+        blank_to_null(expr)
+        .str.to_uppercase()
+        .replace_strict(
+            [*_TRUE, *_FALSE],
+            [True] * len(_TRUE) + [False] * len(_FALSE),
+            default=None,
+            return_dtype=pl.Boolean,
+        )
     )
 
 
 def normalise_industry_code(expr: pl.Expr) -> pl.Expr:
     """A GB/T 4754 class as four digits: "610" and "610.0" become "0610"; others as cleaned."""
     text = blank_to_null(expr).str.replace_all(r"[\s']", "").str.replace(r"^(\d+)\.0+$", "${1}")
-    return pl.when(text.str.contains(r"^\d{3}$")).then(pl.lit("0") + text).otherwise(text)
+    return text.str.replace(r"^(\d{3})$", "0${1}")
 
 
-def normalise_account(expr: pl.Expr) -> pl.Expr:
+def _normalise_account_full(expr: pl.Expr) -> pl.Expr:
     """A 10-digit meter account: zero-padded when Excel ate leading zeros, ".0" dropped."""
     text = blank_to_null(expr).str.replace_all(r"[\s'‘’`]", "").str.replace(r"^(\d+)\.0+$", "${1}")
     scientific = text.str.contains(r"^\d(?:\.\d+)?[eE]\+?\d{1,2}$")
@@ -137,3 +151,57 @@ def normalise_account(expr: pl.Expr) -> pl.Expr:
         .then(from_scientific.str.zfill(10))
         .otherwise(from_scientific)
     )
+
+
+def _clean_first(
+    expr: pl.Expr, clean: Callable[[pl.Expr], pl.Expr], full: Callable[[pl.Expr], pl.Expr]
+) -> pl.Expr:
+    """``clean(expr)`` where it gives a value, else ``full`` on the remaining cells only.
+
+    ``clean`` must give null or exactly what ``full`` gives for the cell.
+    """
+    taken = clean(expr)
+    return pl.coalesce(taken, full(pl.when(taken.is_null()).then(expr)))
+
+
+def parse_number(expr: pl.Expr) -> pl.Expr:
+    """Parse a number cell to Float64 ("1,234.5", "1.23E+07", "(123)", "12元"); else null."""
+    return _clean_first(
+        expr,
+        lambda e: e.str.extract(r"^(-?[0-9]{1,15}(?:\.[0-9]{1,15})?)$", 1).cast(pl.Float64),
+        _parse_number_full,
+    )
+
+
+def parse_integer(expr: pl.Expr) -> pl.Expr:
+    """Parse a whole-number cell to Int64 ("1,234", "12.0", "1.2E+03"); "12.5" is null."""
+    return _clean_first(
+        expr, lambda e: e.str.extract(r"^(-?[0-9]{1,18})$", 1).cast(pl.Int64), _parse_integer_full
+    )
+
+
+def parse_period(expr: pl.Expr) -> pl.Expr:
+    """Parse a month ("202203", "2022-3", "2022年3月", "2022/03", "2022-03-01") to "YYYY-MM"."""
+    return _clean_first(
+        expr,
+        lambda e: e.str.replace(r"^([0-9]{4})([0-9]{2})$", "${1}-${2}").str.extract(
+            r"^((?:19|2[0-9])[0-9]{2}-(?:0[1-9]|1[0-2]))$", 1
+        ),
+        _parse_period_full,
+    )
+
+
+def parse_date(expr: pl.Expr) -> pl.Expr:
+    """Parse a date ("2015-03-02", "2015/3/2", "20150302", "2015年3月2日", serial "42064")."""
+    return _clean_first(
+        expr,
+        lambda e: e.str.extract(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})$", 1).str.to_date(
+            "%Y-%m-%d", strict=False
+        ),
+        _parse_date_full,
+    )
+
+
+def normalise_account(expr: pl.Expr) -> pl.Expr:
+    """A 10-digit meter account: zero-padded when Excel ate leading zeros, ".0" dropped."""
+    return _clean_first(expr, lambda e: e.str.extract(r"^([0-9]{10})$", 1), _normalise_account_full)

@@ -312,9 +312,14 @@ def _read_excel_grid(path: Path) -> pl.DataFrame:
         texts = texts.rename({name: f"s{j}" for j, name in enumerate(texts.columns)})
         kinds = texts.select(
             *(
-                (pl.col(n).str.contains(_CALAMINE_DECIMAL) | pl.col(n).is_in(["true", "false"]))
-                .any()
-                .alias(f"n{j}")
+                pl.col(n).str.contains(_CALAMINE_DECIMAL).any().alias(f"n{j}")
+                for j, n in enumerate(texts.columns)
+            ),
+            *(
+                (
+                    pl.col(n).is_in(["true", "false"]).any()
+                    | _nine_decimals_kept(pl.col(n).filter(pl.col(n).str.contains(r"\.\d{9}$")))
+                ).alias(f"b{j}")
                 for j, n in enumerate(texts.columns)
             ),
             *(
@@ -322,19 +327,29 @@ def _read_excel_grid(path: Path) -> pl.DataFrame:
                 for j, n in enumerate(texts.columns)
             ),
         ).row(0, named=True)
-        numeric = [j for j in range(texts.width) if kinds[f"n{j}"]]
-        numbers = _load_sheet(reader, "float", numeric) if numeric else pl.DataFrame()
+        numeric = [j for j in range(texts.width) if kinds[f"n{j}"] or kinds[f"b{j}"]]
+        # A second read (as numbers) only where the text cannot tell: a boolean cell (a text
+        # cell "true" stays text) or nine decimals that may have cut a longer fraction
+        # (1/3). Elsewhere a fraction's number is its calamine text parsed: "32530827.789999999"
+        # is the double of 32530827.79 (one sheet parse instead of two).
+        booleans = [j for j in numeric if kinds[f"b{j}"]]
+        numbers = _load_sheet(reader, "float", booleans) if booleans else pl.DataFrame()
     except ExtractRefused:
         raise
     except Exception as exc:  # calamine raises its own error classes for broken files
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ExtractRefused(path, f"not a readable Excel workbook ({first_line})") from exc
-    if numbers.height not in (0, texts.height) or numbers.width != len(numeric):
+    if numbers.height not in (0, texts.height) or numbers.width != len(booleans):
         raise ExtractRefused(path, "the sheet could not be read consistently")
     numbers = numbers.rename(
-        {name: f"f{j}" for j, name in zip(numeric, numbers.columns, strict=True)}
+        {name: f"f{j}" for j, name in zip(booleans, numbers.columns, strict=True)}
     )
-    stacked = pl.concat([texts, numbers], how="horizontal") if numeric else texts
+    stacked = pl.concat([texts, numbers], how="horizontal") if booleans else texts
+    stacked = stacked.with_columns(
+        pl.col(f"s{j}").cast(pl.Float64, strict=False).alias(f"f{j}")
+        for j in numeric
+        if j not in booleans
+    )
     cells = [
         _excel_cell_text(
             pl.col(f"s{j}"), pl.col(f"f{j}") if j in numeric else None, dates=kinds[f"d{j}"]
@@ -342,6 +357,11 @@ def _read_excel_grid(path: Path) -> pl.DataFrame:
         for j in range(texts.width)
     ]
     return stacked.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("row_number"), *cells)
+
+
+def _nine_decimals_kept(text: pl.Expr) -> pl.Expr:
+    """Whether a nine-decimal calamine text is its number's shortest form (so maybe cut)."""
+    return (float_text(text.cast(pl.Float64, strict=False)) == text).any()
 
 
 def _load_sheet(

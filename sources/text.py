@@ -38,5 +38,5 @@ def normalise_name_expr(expr: pl.Expr) -> pl.Expr:
 
 def blank_to_null(expr: pl.Expr) -> pl.Expr:
     """Trim a text cell and turn the null markers (blank, `-`, `—`) into null."""
-    trimmed = halfwidth_expr(expr).str.strip_chars()
-    return pl.when(trimmed.is_in(list(NULL_MARKERS))).then(None).otherwise(trimmed)
+    # One chain, no branch: an expression used twice would be evaluated twice.
+    return halfwidth_expr(expr).str.strip_chars().replace(list(NULL_MARKERS), None)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from warehouse.engine import refresh_statistics
+
 _ATTRIBUTES = (
     "name, name_key, industry_code, region_code, land_mu, established_on, above_scale, "
     "key_enterprise, cultivation_pool, specialised, green_factory, operating_status"
@@ -18,11 +20,13 @@ _ATTRIBUTES = (
 
 # A version starts where the enterprise was absent from the previous snapshot or its
 # attributes changed; it ends (exclusive) at the next snapshot after its last one.
+# Only the snapshots from :since on are walked; a version already open at :since keeps
+# the start it has in ``open_at_since`` (the versions in force then, before the rebuild).
 REBUILD_DIM_ENTERPRISE = f"""
 INSERT INTO dim_enterprise (credit_code, valid_from, valid_to, is_current, {_ATTRIBUTES})
 WITH snapshot AS (
     SELECT period, ROW_NUMBER() OVER (ORDER BY period) AS seq
-    FROM (SELECT DISTINCT period FROM stg_registry) AS periods
+    FROM (SELECT DISTINCT period FROM stg_registry WHERE period >= :since) AS periods
 ),
 marked AS (
     SELECT r.credit_code, r.period, s.seq, r.attributes_key,
@@ -43,7 +47,7 @@ versions AS (
     FROM numbered GROUP BY credit_code, version_no
 )
 SELECT v.credit_code,
-       opening.period AS valid_from,
+       COALESCE(o.valid_from, opening.period) AS valid_from,
        following.period AS valid_to,
        following.period IS NULL AS is_current,
        {", ".join("r." + a.strip() for a in _ATTRIBUTES.split(","))}
@@ -51,6 +55,7 @@ FROM versions AS v
 JOIN snapshot AS opening ON opening.seq = v.first_seq
 LEFT JOIN snapshot AS following ON following.seq = v.last_seq + 1
 JOIN stg_registry AS r ON r.credit_code = v.credit_code AND r.period = opening.period
+LEFT JOIN open_at_since AS o ON o.credit_code = v.credit_code AND v.first_seq = 1
 """
 
 # Resolution order: a hand-made map; the row's own valid code; the code the account
@@ -68,10 +73,12 @@ WITH unique_names AS (
 candidates AS (
     SELECT s.*,
            m.credit_code AS mapped_code,
+           -- Looked up only for the rows that need it (no map, no valid code of their own).
+           CASE WHEN m.credit_code IS NULL AND s.credit_code IS NULL THEN
            (SELECT h.credit_code FROM stg_electricity AS h
              WHERE h.account_no = s.account_no AND h.period < s.period
                AND h.credit_code IS NOT NULL
-             ORDER BY h.period DESC LIMIT 1) AS history_code,
+             ORDER BY h.period DESC LIMIT 1) END AS history_code,
            n.credit_code AS name_code
     FROM stg_electricity AS s
     LEFT JOIN account_map AS m ON m.account_no = s.account_no
@@ -95,10 +102,39 @@ FROM resolved
 """
 
 
-def rebuild_dim_enterprise(connection: sa.Connection) -> None:
-    """Rebuild every enterprise version from all register snapshots."""
-    connection.execute(sa.text("DELETE FROM dim_enterprise"))
-    connection.execute(sa.text(REBUILD_DIM_ENTERPRISE))
+def rebuild_dim_enterprise(connection: sa.Connection, period: str | None = None) -> None:
+    """Rebuild the enterprise versions that a register snapshot of ``period`` can change.
+
+    Versions that ended before the snapshot preceding ``period`` cannot change; the others
+    are rebuilt from that snapshot on (a monthly load walks two snapshots, not the whole
+    history). Without ``period``, every version is rebuilt from every snapshot.
+    """
+    run = connection.exec_driver_sql
+    since = None
+    if period is not None:
+        since = connection.execute(
+            sa.text("SELECT MAX(period) FROM stg_registry WHERE period < :p"), {"p": period}
+        ).scalar()
+    run("CREATE TEMPORARY TABLE open_at_since (credit_code VARCHAR(18), valid_from VARCHAR(7))")
+    if since is None:
+        connection.execute(sa.text("DELETE FROM dim_enterprise"))
+    else:
+        parameters = {"since": since}
+        connection.execute(
+            sa.text(
+                "INSERT INTO open_at_since SELECT credit_code, valid_from FROM dim_enterprise"
+                " WHERE valid_from <= :since AND (valid_to IS NULL OR :since < valid_to)"
+            ),
+            parameters,
+        )
+        refresh_statistics(connection, "open_at_since")
+        connection.execute(
+            sa.text("DELETE FROM dim_enterprise WHERE valid_to IS NULL OR valid_to > :since"),
+            parameters,
+        )
+    connection.execute(sa.text(REBUILD_DIM_ENTERPRISE), {"since": since or "0000-00"})
+    run("DROP TABLE open_at_since")
+    refresh_statistics(connection, "dim_enterprise")
 
 
 def resolve_electricity(connection: sa.Connection, from_period: str) -> None:
@@ -108,6 +144,7 @@ def resolve_electricity(connection: sa.Connection, from_period: str) -> None:
         {"from_period": from_period},
     )
     connection.execute(sa.text(RESOLVE_ELECTRICITY), {"from_period": from_period})
+    refresh_statistics(connection, "fact_electricity")
 
 
 _REGISTERED = "EXISTS (SELECT 1 FROM dim_enterprise AS e WHERE e.credit_code = s.credit_code)"
@@ -142,6 +179,7 @@ def refresh_enterprise_facts(connection: sa.Connection, fact: str, from_period: 
         ),
         parameters,
     )
+    refresh_statistics(connection, fact)
 
 
 _UNIQUE_NAMES = """
@@ -193,7 +231,7 @@ def _refresh_register(connection: sa.Connection, period: str) -> str:
     run = connection.exec_driver_sql
     run("CREATE TEMPORARY TABLE prev_registered AS SELECT DISTINCT credit_code FROM dim_enterprise")
     run(f"CREATE TEMPORARY TABLE prev_names AS {_UNIQUE_NAMES}")
-    rebuild_dim_enterprise(connection)
+    rebuild_dim_enterprise(connection, period)
     run(f"CREATE TEMPORARY TABLE current_names AS {_UNIQUE_NAMES}")
     first = connection.execute(sa.text(_FIRST_AFFECTED)).scalar()
     for table in ("prev_registered", "prev_names", "current_names"):

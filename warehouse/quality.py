@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from schemas.suites import QualityBounds, Suite, all_suites
-from warehouse.engine import create_warehouse_engine
+from warehouse.engine import POSTGRESQL_SESSION_OPTIONS, create_warehouse_engine
 from warehouse.quality_page import write_quality_page
 from warehouse.tables import dq_result
 
@@ -208,7 +208,9 @@ def _validate(
 
     if engine.dialect.name == "postgresql":
         source = context.data_sources.add_postgres(
-            "warehouse", connection_string=url, kwargs={"connect_args": {"options": "-c jit=off"}}
+            "warehouse",
+            connection_string=url,
+            kwargs={"connect_args": {"options": POSTGRESQL_SESSION_OPTIONS}},
         )
     else:
         source = context.data_sources.add_sqlite("warehouse", connection_string=url)

@@ -83,6 +83,30 @@ def test_a_snapshot_loaded_late_still_splits_the_history(engine: sa.Engine, land
     assert [tuple(v) for v in versions] == [("2022-02", "2022-04"), ("2022-04", None)]
 
 
+def test_a_version_open_for_months_keeps_its_start_when_a_later_snapshot_changes_it(
+    engine: sa.Engine, landing: Path
+) -> None:
+    """A load rebuilds versions from the snapshot before it; older starts are kept."""
+    towns = (("2022-01", "韩村镇"), ("2022-02", "韩村镇"), ("2022-03", "韩村镇"))
+    for period, town in (*towns, ("2022-04", "刘桥镇"), ("2022-05", "刘桥镇")):
+        _registry(landing, period, registry_row(A, "甲公司", town))
+        load_month(engine, landing, period)
+    versions = rows(
+        engine,
+        "SELECT valid_from, valid_to, region_code, is_current FROM "
+        "dim_enterprise ORDER BY valid_from",
+    )
+    assert [tuple(v[:3]) for v in versions] == [
+        ("2022-01", "2022-04", "340621101000"),
+        ("2022-04", None, "340621102000"),
+    ]
+    # A re-sent March that moves the enterprise splits the first version there.
+    _registry(landing, "2022-03", registry_row(A, "甲公司", "刘桥镇"))
+    load_month(engine, landing, "2022-03", force=True)
+    versions = rows(engine, "SELECT valid_from, valid_to FROM dim_enterprise ORDER BY valid_from")
+    assert [tuple(v) for v in versions] == [("2022-01", "2022-03"), ("2022-03", None)]
+
+
 def test_account_history_then_unresolved_then_manual_map(engine: sa.Engine, landing: Path) -> None:
     _registry(landing, "2022-01", registry_row(A, "甲公司"), registry_row(B, "乙公司", "五沟镇"))
     _electricity(

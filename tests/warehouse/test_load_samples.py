@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from indmon.catalogue import SOURCES, in_load_order
+from indmon.steps import prepare_period
+from sources.landing import period_files
 from tests.warehouse.helpers import load_month, rows, scalar, snapshot
+from warehouse.load import load_period, rebuild_marts_after
 
 SAMPLE_KWH = [3793352, 2297483, 3409918, 3621823, 446579, 2663952, 627397, 1102277]
 SAMPLE_PRIOR = [3642193, 2645107, 3233943, 3621884, 430129, 2661043, 523936, 963923]
@@ -220,3 +224,30 @@ def test_sample_projects_and_targets(engine: sa.Engine, sample_landing: Path) ->
         ("340621000000", "per_mu_tax_yuan"): (None, None, "no_data"),
         ("340621400000", "new_above_scale_count"): (None, None, "no_data"),
     }
+def test_marts_rebuilt_once_after_several_loads_equal_marts_rebuilt_per_load(
+    engine: sa.Engine, sample_landing: Path
+) -> None:
+    load_month(engine, sample_landing, "2022-03")
+    marts = ("mart_enterprise_month", "mart_indicator_month", "mart_published_indicator")
+    expected = {name: rows for name, rows in snapshot(engine).items() if name in marts}
+    assert all(expected.values())
+    with engine.begin() as connection:
+        for name in marts:
+            connection.exec_driver_sql(f"DELETE FROM {name}")
+    loads = []
+    for source in in_load_order(list(SOURCES)):
+        paths = period_files(sample_landing, source.name, "2022-03")
+        if not paths:
+            continue
+        prepared = prepare_period(source, "2022-03", paths)
+        assert prepared.split is not None
+        loads.append(
+            load_period(
+                engine, source.name, "2022-03", prepared.files, prepared.split,
+                force=True, rebuild=False,
+            )
+        )  # fmt: skip
+    assert {load.marts_from for load in loads} == {"2022-03"}
+    assert not any(rows for name, rows in snapshot(engine).items() if name in marts)
+    rebuild_marts_after(engine, loads)
+    assert {name: rows for name, rows in snapshot(engine).items() if name in marts} == expected

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from warehouse.engine import refresh_statistics
 from warehouse.marts.fragments import IN_FORCE, location
 
 ENTERPRISE_MONTH = f"""
@@ -66,3 +67,4 @@ def rebuild_enterprise_month(connection: sa.Connection, from_period: str) -> Non
         {"from_period": from_period},
     )
     connection.execute(sa.text(ENTERPRISE_MONTH), {"from_period": from_period})
+    refresh_statistics(connection, "mart_enterprise_month")
