@@ -224,6 +224,8 @@ def test_sample_projects_and_targets(engine: sa.Engine, sample_landing: Path) ->
         ("340621000000", "per_mu_tax_yuan"): (None, None, "no_data"),
         ("340621400000", "new_above_scale_count"): (None, None, "no_data"),
     }
+
+
 def test_marts_rebuilt_once_after_several_loads_equal_marts_rebuilt_per_load(
     engine: sa.Engine, sample_landing: Path
 ) -> None:
