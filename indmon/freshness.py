@@ -7,12 +7,9 @@ reported with February, so nothing is due for a January period.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-
-from sources.landing import period_files
 
 
 @dataclass(frozen=True)
@@ -31,14 +28,18 @@ def due_date(period: str, day: int) -> date:
 
 
 def late_sources(
-    landing_dir: Path, period: str, today: date, arrival_days: Mapping[str, int]
+    delivered: Callable[[str, str], bool],
+    period: str,
+    today: date,
+    arrival_days: Mapping[str, int],
 ) -> list[LateSource]:
-    """The sources due for ``period`` by ``today`` with no file in the landing folder."""
+    """The sources due for ``period`` by ``today`` for which ``delivered(source, period)``
+    finds nothing at the landing location (a folder, an fsspec URL or a SQL source)."""
     late = []
     for source, day in sorted(arrival_days.items()):
         if source == "statistics" and period.endswith("-01"):
             continue
         due = due_date(period, day)
-        if today > due and not period_files(landing_dir, source, period):
+        if today > due and not delivered(source, period):
             late.append(LateSource(source, period, due))
     return late

@@ -6,7 +6,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,7 +18,7 @@ from indmon.alerts import AlertRow, DeliveryResult, deliver, record_findings, un
 from indmon.catalogue import SourceDef
 from indmon.findings import held_findings, late_findings, quality_findings, refused_findings
 from indmon.freshness import late_sources
-from indmon.landing import LandedFile, read_landed
+from indmon.landing import LandedFile, list_period, read_landed
 from indmon.settings import Settings
 from schemas.rules import Split
 from sources.extract import Extract, file_sha256
@@ -120,6 +120,11 @@ def prepare_period(
     return PreparedPeriod(source.name, period, tuple(files), split)
 
 
+def _delivered(settings: Settings) -> Callable[[str, str], bool]:
+    """Whether a source-period has anything at the landing location (or its SQL source)."""
+    return lambda source, period: bool(list_period(settings, source, period))
+
+
 def raise_alerts(
     engine: sa.Engine,
     settings: Settings,
@@ -147,7 +152,7 @@ def raise_alerts(
     findings = [
         *refused_findings(loads),
         *held_findings(engine, loads),
-        *late_findings(late_sources(settings.landing_dir, period, today, due)),
+        *late_findings(late_sources(_delivered(settings), period, today, due)),
         *quality_findings(failed_checks, period),
     ]
     raised = record_findings(engine, findings)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from indmon.freshness import LateSource, due_date, late_sources
+from indmon.landing import list_period
 from indmon.settings import Settings
 from tests.files import electricity_rows, write_electricity_csv
 
@@ -19,20 +21,28 @@ def test_due_dates_fall_in_the_following_month() -> None:
     assert due_date("2022-12", 15) == date(2023, 1, 15)
 
 
+def _at(landing: Path) -> Callable[[str, str], bool]:
+    """Whether the landing folder holds a delivery of a source-period."""
+    settings = Settings().with_overrides(landing=str(landing))
+    return lambda source, period: bool(list_period(settings, source, period))
+
+
 def test_a_source_is_late_only_after_its_day(landing: Path) -> None:
+    delivered = _at(landing)
     write_electricity_csv(landing / "electricity" / "2022-03" / "e.csv", electricity_rows([]))
-    assert late_sources(landing, "2022-03", date(2022, 4, 12), DAYS) == []
-    assert late_sources(landing, "2022-03", date(2022, 4, 13), DAYS) == [
+    assert late_sources(delivered, "2022-03", date(2022, 4, 12), DAYS) == []
+    assert late_sources(delivered, "2022-03", date(2022, 4, 13), DAYS) == [
         LateSource("tax", "2022-03", date(2022, 4, 12))
     ]
-    assert [s.source for s in late_sources(landing, "2022-03", date(2022, 5, 1), DAYS)] == [
+    assert [s.source for s in late_sources(delivered, "2022-03", date(2022, 5, 1), DAYS)] == [
         "statistics",
         "tax",
     ]
 
 
 def test_no_statistics_are_due_for_january(landing: Path) -> None:
-    assert [s.source for s in late_sources(landing, "2022-01", date(2022, 3, 1), DAYS)] == [
+    delivered = _at(landing)
+    assert [s.source for s in late_sources(delivered, "2022-01", date(2022, 3, 1), DAYS)] == [
         "electricity",
         "tax",
     ]
