@@ -118,17 +118,20 @@ def _target_figure(value: float | None, target: dict[str, Any]) -> str:
 
 
 def _target_actual(target: dict[str, Any]) -> str:
-    """What the target is compared with: the growth so far, or the figure so far with the
-    share of the floor it makes and the share of the year elapsed."""
+    """What the target is compared with, over the months it covers (``1-6月``): the growth
+    so far, or the figure so far with the share of the floor it makes and of the year
+    elapsed."""
     actual, floor = target["actual_value"], target["floor_value"]
     if actual is None:
         return "暂无数据"
+    month = _month(target["actual_period"])
+    months = "1月" if month == 1 else f"1-{month}月"
     if target["measure"] == "growth_pct":
-        return f"累计增长 {actual:.1f}%"
+        return f"{months}增长 {actual:.1f}%"
     done = f"，完成目标 {100 * actual / floor:.0f}%" if floor else ""
     expected = target["expected_share"]
     elapsed = "" if expected is None else f"，序时进度 {100 * expected:.0f}%"
-    return f"累计 {_target_figure(actual, target)}{done}{elapsed}"
+    return f"{months}累计 {_target_figure(actual, target)}{done}{elapsed}"
 
 
 def target_standing(target: dict[str, Any]) -> TargetStanding:

@@ -214,8 +214,12 @@ def region_ranking(
     positive = base.transform_filter(alt.datum.figure >= 0).mark_text(
         align="left", dx=3, fontSize=10, color="#333"
     )
-    negative = base.transform_filter(alt.datum.figure < 0).mark_text(
-        align="right", dx=-3, fontSize=10, color="#333"
+    # A fall is written right of the zero line, clear of the names on the axis.
+    negative = (
+        base.transform_filter(alt.datum.figure < 0)
+        .transform_calculate(zero="0")
+        .mark_text(align="left", dx=3, fontSize=10, color="#c0392b")
+        .encode(x="zero:Q")
     )
     chart = alt.layer(
         bars, positive.encode(text="text:N"), negative.encode(text="text:N")

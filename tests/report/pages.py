@@ -123,11 +123,12 @@ def _shown_divisor(text: str) -> float:
 
 def assert_targets_match(connection: sa.Connection, year: int, cells: dict) -> int:
     """Every county target of ``year`` in ``mart_target_progress`` shows its floor, stretch,
-    actual (in the unit shown) and status in its indicator's row; the count of targets."""
+    actual (in the unit shown, over the months it covers) and status in its indicator's
+    row; the count of targets."""
     targets = connection.execute(
         sa.text(
             "SELECT t.indicator, t.target_name, t.floor_value, t.stretch_value, "
-            "t.actual_value, t.status FROM mart_target_progress t "
+            "t.actual_value, t.actual_period, t.status FROM mart_target_progress t "
             "JOIN dim_region r ON r.region_code = t.region_code "
             "WHERE r.kind = 'county' AND t.year = :y"
         ),
@@ -143,6 +144,11 @@ def assert_targets_match(connection: sa.Connection, year: int, cells: dict) -> i
             if expected is None:
                 assert text in ("—", "暂无数据"), (target["target_name"], field, text)
                 continue
+            if field == "actual_value":  # over the months it covers: 1-6月累计 …
+                month = int(target["actual_period"][5:])
+                months = "1月" if month == 1 else f"1-{month}月"
+                assert text.startswith(months), (target["target_name"], text)
+                text = text.removeprefix(months)
             number, rounding = _first_number(text)
             assert number == pytest.approx(expected / _shown_divisor(text), abs=rounding), (
                 target["target_name"],
