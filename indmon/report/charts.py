@@ -52,7 +52,7 @@ def _drawn(chart_id: str, title: str, chart: alt.TopLevelMixin, note: str = "") 
 
 
 def not_drawn(chart_id: str, title: str, note: str) -> Chart:
-    """A chart slot with only a note (no data yet, or its mart is not loaded)."""
+    """A chart slot with only a note (nothing to draw yet, or no targets for the year)."""
     return Chart(chart_id, title, None, note=note)
 
 
