@@ -486,3 +486,7 @@ def accounts_map(
         console().print(f"[bold red]error:[/] {error}")
         raise typer.Exit(code=2) from error
     console().print(f"account {account_no} -> {credit_code}: every month re-resolved")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,9 +1,8 @@
 """What the monthly report (工业经济运行月报) reads from the warehouse: every query in one place.
 
 Each function takes an open connection and returns plain dicts (column → value), so the
-report module never writes SQL. Marts of issue 5 (targets, 亩均 evaluation, decline,
-cultivation, zombie leads, town ranking) may be absent from an older warehouse: their
-functions return ``None`` then, and the report says the table is not loaded yet.
+report module never writes SQL. A source that never loaded leaves its marts empty (no
+targets file: no rows of ``mart_target_progress``), never missing: the report says so.
 Queries are portable between SQLite and PostgreSQL.
 """
 
@@ -17,32 +16,9 @@ Rows = list[dict[str, Any]]
 
 COUNTY = "(SELECT region_code FROM dim_region WHERE kind = 'county')"
 
-#: The marts of the dashboard contract the report reads when they exist.
-CONTRACT_MARTS = (
-    "mart_target_progress",
-    "mart_per_mu_evaluation",
-    "mart_decline_watch",
-    "mart_cultivation",
-    "mart_zombie_watch",
-    "mart_town_ranking",
-)
-
 
 def _rows(connection: sa.Connection, sql: str, **params: Any) -> Rows:
     return [dict(row) for row in connection.execute(sa.text(sql), params).mappings()]
-
-
-def has_table(connection: sa.Connection, name: str) -> bool:
-    """Whether the warehouse has table ``name``."""
-    return sa.inspect(connection).has_table(name)
-
-
-def has_columns(connection: sa.Connection, table: str, *columns: str) -> bool:
-    """Whether ``table`` exists and has every one of ``columns``."""
-    if not has_table(connection, table):
-        return False
-    present = {column["name"] for column in sa.inspect(connection).get_columns(table)}
-    return set(columns) <= present
 
 
 def latest_period(connection: sa.Connection) -> str | None:
@@ -78,17 +54,12 @@ def county_figures(connection: sa.Connection, period: str) -> Rows:
     """The county's row of ``mart_indicator_month`` per indicator for ``period``.
 
     Columns: ``indicator, unit, value, value_ytd, yoy_pct, ytd_yoy_pct, enterprise_count,
-    suppressed`` (the last two NULL before the wide-audience columns exist).
+    suppressed`` (figures about fewer than three enterprises are NULL and suppressed).
     """
-    wide = has_columns(connection, "mart_indicator_month", "enterprise_count", "suppressed")
-    extra = (
-        "m.enterprise_count, m.suppressed"
-        if wide
-        else "CAST(NULL AS INTEGER) AS enterprise_count, CAST(NULL AS BOOLEAN) AS suppressed"
-    )
     return _rows(
         connection,
-        f"""SELECT m.indicator, m.unit, m.value, m.value_ytd, m.yoy_pct, m.ytd_yoy_pct, {extra}
+        f"""SELECT m.indicator, m.unit, m.value, m.value_ytd, m.yoy_pct, m.ytd_yoy_pct,
+               m.enterprise_count, m.suppressed
         FROM mart_indicator_month AS m
         WHERE m.region_code = {COUNTY} AND m.period = :period
         ORDER BY m.indicator""",
@@ -127,71 +98,47 @@ def county_series(
     return [dict(row) for row in result.mappings()]
 
 
-def target_progress(connection: sa.Connection, year: int) -> Rows | None:
-    """The county's rows of ``mart_target_progress`` for ``year``; None when not built.
+def target_progress(connection: sa.Connection, year: int) -> Rows:
+    """Every region's rows of ``mart_target_progress`` for ``year``, the county first
+    (none when no targets file of the year is loaded).
 
-    Columns: ``indicator, target_name, measure, unit, floor_value, stretch_value,
-    actual_value, actual_period, expected_share, status``.
+    Columns: ``region_code, region_name, is_county, indicator, target_name, measure, unit,
+    floor_value, stretch_value, actual_value, actual_period, expected_share, status``; the
+    figures are in the indicator's unit (``%`` for growth, ``enterprises``, ``yuan``, ...).
     """
-    if not has_table(connection, "mart_target_progress"):
-        return None
     return _rows(
         connection,
-        f"""SELECT indicator, target_name, measure, unit, floor_value, stretch_value,
-               actual_value, actual_period, expected_share, status
-        FROM mart_target_progress
-        WHERE region_code = {COUNTY} AND year = :year
-        ORDER BY target_name""",
+        """SELECT t.region_code, r.name AS region_name,
+               CASE WHEN r.kind = 'county' THEN 1 ELSE 0 END AS is_county,
+               t.indicator, t.target_name, t.measure, t.unit, t.floor_value, t.stretch_value,
+               t.actual_value, t.actual_period, t.expected_share, t.status
+        FROM mart_target_progress AS t JOIN dim_region AS r ON r.region_code = t.region_code
+        WHERE t.year = :year
+        ORDER BY CASE WHEN r.kind = 'county' THEN 0 ELSE 1 END, t.region_code, t.target_name""",
         year=year,
     )
 
 
 def town_ranking(connection: sa.Connection, period: str, indicator: str) -> Rows:
-    """Towns and parks on ``indicator`` in ``period``, ranked.
-
-    From ``mart_town_ranking`` when built (``region_code, name, value, value_ytd,
-    ytd_yoy_pct, rank_by, rank, regions_ranked, suppressed``); before that, computed from
-    ``mart_indicator_month`` the same way: growth of the year to date for
-    ``electricity_kwh`` and ``total_tax_yuan``, the year-to-date figure otherwise.
-    """
-    if has_table(connection, "mart_town_ranking"):
-        return _rows(
-            connection,
-            """SELECT t.region_code, r.name, t.value, t.value_ytd, t.ytd_yoy_pct, t.rank_by,
-                   t.rank, t.regions_ranked, t.suppressed
-            FROM mart_town_ranking AS t JOIN dim_region AS r ON r.region_code = t.region_code
-            WHERE t.period = :period AND t.indicator = :indicator
-            ORDER BY t.rank IS NULL, t.rank, r.region_code""",
-            period=period,
-            indicator=indicator,
-        )
-    rank_by = "value_ytd" if indicator == "per_mu_tax_yuan" else "ytd_yoy_pct"
-    wide = has_columns(connection, "mart_indicator_month", "suppressed")
-    suppressed = "COALESCE(m.suppressed, FALSE)" if wide else "FALSE"
+    """Towns and parks on ``indicator`` in ``period`` from ``mart_town_ranking``, ranked first
+    (``region_code, name, value, value_ytd, ytd_yoy_pct, rank_by, rank, regions_ranked,
+    enterprise_count, suppressed``)."""
     found = _rows(
         connection,
-        f"""SELECT m.region_code, r.name, m.value, m.value_ytd, m.ytd_yoy_pct,
-               '{rank_by}' AS rank_by, {suppressed} AS suppressed
-        FROM mart_indicator_month AS m JOIN dim_region AS r ON r.region_code = m.region_code
-        WHERE m.period = :period AND m.indicator = :indicator AND r.kind <> 'county'
-        ORDER BY m.{rank_by} IS NULL, m.{rank_by} DESC, m.region_code""",
+        """SELECT t.region_code, r.name, t.value, t.value_ytd, t.ytd_yoy_pct, t.rank_by,
+               t.rank, t.regions_ranked, t.enterprise_count, t.suppressed
+        FROM mart_town_ranking AS t JOIN dim_region AS r ON r.region_code = t.region_code
+        WHERE t.period = :period AND t.indicator = :indicator
+        ORDER BY CASE WHEN t.rank IS NULL THEN 1 ELSE 0 END, t.rank, r.region_code""",
         period=period,
         indicator=indicator,
     )
-    ranked = sum(1 for row in found if row[rank_by] is not None and not row["suppressed"])
-    number = 0
     for row in found:
         row["suppressed"] = bool(row["suppressed"])
-        if row[rank_by] is not None and not row["suppressed"]:
-            number += 1
-            row["rank"] = number
-        else:
-            row["rank"] = None
-        row["regions_ranked"] = ranked
     return found
 
 
-# --- working lists (None while their mart is not built) -------------------------------
+# --- working lists ----------------------------------------------------------------------
 
 DECLINE_LEVEL_ORDER = (
     "CASE level WHEN 'red' THEN 0 WHEN 'orange' THEN 1 WHEN 'yellow' THEN 2 ELSE 3 END"
@@ -202,11 +149,9 @@ def _count(connection: sa.Connection, sql: str, **params: Any) -> int:
     return int(connection.execute(sa.text(sql), params).scalar() or 0)
 
 
-def decline_watch(connection: sa.Connection, period: str, limit: int) -> tuple[int, Rows] | None:
+def decline_watch(connection: sa.Connection, period: str, limit: int) -> tuple[int, Rows]:
     """生产下滑预警 of ``period``: (enterprises warned, the top ``limit`` rows), key
     enterprises first, then the most severe level, the longest run, the steepest fall."""
-    if not has_table(connection, "mart_decline_watch"):
-        return None
     count = _count(
         connection,
         "SELECT COUNT(DISTINCT credit_code) FROM mart_decline_watch WHERE period = :period",
@@ -226,10 +171,8 @@ def decline_watch(connection: sa.Connection, period: str, limit: int) -> tuple[i
     )
 
 
-def cultivation(connection: sa.Connection, period: str, limit: int) -> tuple[int, Rows] | None:
+def cultivation(connection: sa.Connection, period: str, limit: int) -> tuple[int, Rows]:
     """入规培育 candidates of ``period``: (count, top ``limit`` by share of the threshold)."""
-    if not has_table(connection, "mart_cultivation"):
-        return None
     count = _count(
         connection, "SELECT COUNT(*) FROM mart_cultivation WHERE period = :period", period=period
     )
@@ -247,10 +190,8 @@ def cultivation(connection: sa.Connection, period: str, limit: int) -> tuple[int
     )
 
 
-def zombie_watch(connection: sa.Connection, period: str, limit: int) -> tuple[int, Rows] | None:
+def zombie_watch(connection: sa.Connection, period: str, limit: int) -> tuple[int, Rows]:
     """僵尸企业线索 of ``period``: (count, top ``limit`` by idle months, then land)."""
-    if not has_table(connection, "mart_zombie_watch"):
-        return None
     count = _count(
         connection, "SELECT COUNT(*) FROM mart_zombie_watch WHERE period = :period", period=period
     )
@@ -267,10 +208,8 @@ def zombie_watch(connection: sa.Connection, period: str, limit: int) -> tuple[in
     )
 
 
-def per_mu_class_d(connection: sa.Connection, year: int, limit: int) -> tuple[int, Rows] | None:
+def per_mu_class_d(connection: sa.Connection, year: int, limit: int) -> tuple[int, Rows]:
     """亩均效益评价 class D of ``year``: (count, the ``limit`` lowest total scores)."""
-    if not has_table(connection, "mart_per_mu_evaluation"):
-        return None
     count = _count(
         connection,
         "SELECT COUNT(*) FROM mart_per_mu_evaluation WHERE year = :year AND evaluation_class = 'D'",

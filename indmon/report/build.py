@@ -12,7 +12,14 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from indmon.report import charts
-from indmon.report.formatting import amount, display_unit, percent, scaled, short_sha
+from indmon.report.formatting import (
+    MISSING,
+    amount,
+    display_unit,
+    percent,
+    scaled,
+    short_sha,
+)
 from indmon.report.model import (
     STATUS_ZH,
     Chart,
@@ -21,6 +28,7 @@ from indmon.report.model import (
     MonthlyReport,
     Provenance,
     QualitySummary,
+    TargetStanding,
     WorkingList,
 )
 from schemas.reasons import BY_CODE
@@ -47,7 +55,7 @@ HEADLINE_ORDER = (
     "energy_tce",
 )
 TOP_ROWS = 10
-NOT_LOADED = "尚未加载：仓库中还没有 {table} 表（相关数据加载后自动出现）。"
+NO_TARGETS = "{year}年未下达目标：仓库中没有该年的目标文件（targets/{year}/）。"
 LEVEL_ZH = {"red": "红色", "orange": "橙色", "yellow": "黄色", "blue": "蓝色"}
 MEASURE_ZH = {"electricity_kwh": "用电量", "gross_output_yuan": "工业总产值"}
 MEASURE_UNIT = {"electricity_kwh": "kWh", "gross_output_yuan": "yuan"}
@@ -99,30 +107,45 @@ def _published_row(key: str, name: str, figures: dict[str, Any] | None) -> Headl
     )
 
 
-def _with_target(row: HeadlineRow, target: dict[str, Any] | None) -> HeadlineRow:
-    if target is None:
-        return row
-    unit = target["unit"] or ""
-    label = display_unit(unit).label
+def _target_figure(value: float | None, target: dict[str, Any]) -> str:
+    """A target's figure in its unit: ``增长 10.0%`` (growth), ``40 个``, ``5,000.0 万元``."""
+    if value is None:
+        return "—"
+    if target["measure"] == "growth_pct":
+        return f"增长 {value:.1f}%"
+    unit = target["unit"]
+    return f"{amount(value, unit)} {display_unit(unit).label}"
 
-    def shown(value: float | None) -> str:
-        return "—" if value is None else f"{amount(value, unit)}{label}"
 
+def _target_actual(target: dict[str, Any]) -> str:
+    """What the target is compared with, over the months it covers (``1-6月``): the growth
+    so far, or the figure so far with the share of the floor it makes and of the year
+    elapsed."""
     actual, floor = target["actual_value"], target["floor_value"]
     if actual is None:
-        progress = "暂无数据"
-    elif target["measure"] == "growth_pct":
-        progress = f"增长 {percent(actual)}%"
-    else:
-        share = f"{100 * actual / floor:.0f}%" if floor else "—"
-        expected = target["expected_share"]
-        elapsed = "" if expected is None else f"，序时 {100 * expected:.0f}%"
-        progress = f"完成 {shown(actual)}（{share}{elapsed}）"
-    return replace(
-        row,
-        target=shown(floor),
-        stretch=shown(target["stretch_value"]),
-        progress=progress,
+        return "暂无数据"
+    month = _month(target["actual_period"])
+    months = "1月" if month == 1 else f"1-{month}月"
+    if target["measure"] == "growth_pct":
+        return f"{months}增长 {actual:.1f}%"
+    done = f"，完成目标 {100 * actual / floor:.0f}%" if floor else ""
+    expected = target["expected_share"]
+    elapsed = "" if expected is None else f"，序时进度 {100 * expected:.0f}%"
+    return f"{months}累计 {_target_figure(actual, target)}{done}{elapsed}"
+
+
+def target_standing(target: dict[str, Any]) -> TargetStanding:
+    """A row of ``mart_target_progress`` as the page shows it."""
+    return TargetStanding(
+        region=str(target["region_name"]),
+        is_county=bool(target["is_county"]),
+        indicator=str(target["indicator"]),
+        name=str(target["target_name"]),
+        measure=str(target["measure"]),
+        floor=_target_figure(target["floor_value"], target),
+        stretch=_target_figure(target["stretch_value"], target),
+        actual=_target_actual(target),
+        actual_period=target["actual_period"] or "—",
         status=str(target["status"]),
     )
 
@@ -131,13 +154,17 @@ def headline_rows(
     catalogue: list[dict[str, Any]],
     figures: list[dict[str, Any]],
     published: list[dict[str, Any]],
-    targets: list[dict[str, Any]] | None,
+    targets: list[dict[str, Any]],
 ) -> tuple[HeadlineRow, ...]:
-    """The headline table: the work plan's indicators with their targets, in reading order."""
+    """The headline table: the work plan's indicators with the county's targets on each,
+    in reading order (``targets`` as from ``report_data.target_progress``)."""
     names = {item["indicator"]: item for item in catalogue}
     by_indicator = {item["indicator"]: item for item in figures}
     by_name = {item["name"]: item for item in published}
-    by_target = {item["indicator"]: item for item in targets or []}
+    by_target: dict[str, list[TargetStanding]] = {}
+    for target in targets:
+        if target["is_county"]:
+            by_target.setdefault(target["indicator"], []).append(target_standing(target))
     keys = [
         key
         for key in HEADLINE_ORDER
@@ -148,7 +175,7 @@ def headline_rows(
     keys += sorted(key for key in by_target if key not in keys)
     rows = []
     for key in keys:
-        target = by_target.get(key)
+        standing = tuple(by_target.get(key, ()))
         if key.startswith(PUBLISHED):
             name = key.removeprefix(PUBLISHED)
             row = _published_row(key, name, by_name.get(name))
@@ -156,8 +183,8 @@ def headline_rows(
             entry = names[key]
             row = _computed_row(key, entry["name_zh"], entry["unit"], by_indicator.get(key))
         else:  # a target the catalogue does not know: its name as delivered
-            row = _computed_row(key, target["target_name"] if target else key, "", None)
-        rows.append(_with_target(row, target))
+            row = _computed_row(key, standing[0].name if standing else key, "", None)
+        rows.append(replace(row, targets=standing))
     return tuple(rows)
 
 
@@ -191,49 +218,77 @@ def _growth_points(series: list[dict[str, Any]], year: str, names: dict[str, str
 
 
 def _target_points(targets: list[dict[str, Any]]) -> list[dict]:
+    """One point per target: growth targets in %, count and value targets as the share of
+    the floor done (with the share of the year elapsed); no actual: ``暂无数据``."""
     points = []
     for target in targets:
-        actual, floor = target["actual_value"], target["floor_value"]
-        if actual is None or not floor:
-            continue
-        expected = target["expected_share"]
-        points.append(
-            {
-                "name": target["target_name"],
-                "completion": round(100 * actual / floor, 1),
-                "status": STATUS_ZH.get(target["status"], target["status"]),
-                "expected": None if expected is None else round(100 * expected, 1),
-            }
+        standing = target_standing(target)
+        actual, floor, stretch = (
+            target["actual_value"],
+            target["floor_value"],
+            target["stretch_value"],
         )
+        point: dict[str, Any] = {
+            "name": standing.label,
+            "status": standing.status_zh,
+            "growth": target["measure"] == "growth_pct",
+        }
+        if target["measure"] == "growth_pct":
+            point |= {"figure": actual, "floor_mark": floor, "stretch_mark": stretch}
+            point["text"] = "暂无数据" if actual is None else f"{actual:.1f}%"
+        else:
+            expected = target["expected_share"]
+            done = None if actual is None or not floor else 100 * actual / floor
+            point |= {
+                "figure": done,
+                "floor_mark": None if expected is None else 100 * expected,
+                "stretch_mark": (
+                    None
+                    if expected is None or not floor or stretch is None
+                    else 100 * expected * stretch / floor
+                ),
+            }
+            point["text"] = "暂无数据" if done is None else f"{done:.0f}%"
+        points.append(point)
     return points
 
 
 def _ranking_points(ranking: list[dict[str, Any]], unit: str | None) -> list[dict]:
-    figure = "value_ytd" if ranking and ranking[0]["rank_by"] == "value_ytd" else "ytd_yoy_pct"
-    return [
-        {
-            "name": row["name"],
-            "rank": row["rank"],
-            "figure": scaled(row[figure], unit) if figure == "value_ytd" else row[figure],
-        }
-        for row in ranking
-        if row["rank"] is not None and row[figure] is not None
-    ]
+    """The ranked towns and parks: growth in %, or the year-to-date figure in ``unit``'s
+    display unit."""
+    by_value = bool(ranking) and ranking[0]["rank_by"] == "value_ytd"
+    points = []
+    for row in ranking:
+        if row["rank"] is None:
+            continue
+        if by_value:
+            figure = scaled(row["value_ytd"], unit)
+            text = amount(row["value_ytd"], unit)
+        else:
+            figure = row["ytd_yoy_pct"]
+            text = f"{percent(figure)}%"
+        points.append({"name": row["name"], "rank": row["rank"], "figure": figure, "text": text})
+    return points
 
 
 def _left_out_note(ranking: list[dict[str, Any]]) -> str:
-    hidden = [row["name"] for row in ranking if row["suppressed"]]
-    missing = [row["name"] for row in ranking if not row["suppressed"] and row["rank"] is None]
+    """Which towns and parks the ranking leaves out, and why."""
+    unranked = [row for row in ranking if row["rank"] is None]
+    hidden = [row["name"] for row in unranked if row["suppressed"] and row["enterprise_count"]]
+    empty = [row["name"] for row in unranked if not row["enterprise_count"]]
+    missing = [row["name"] for row in unranked if row["enterprise_count"] and not row["suppressed"]]
     parts = []
     if hidden:
         parts.append(f"企业少于3家不予显示：{'、'.join(hidden)}")
     if missing:
-        parts.append(f"无可比数据：{'、'.join(missing)}")
+        parts.append(f"无上年同期可比数据：{'、'.join(missing)}")
+    if empty:
+        parts.append(f"无相关企业：{'、'.join(empty)}")
     return "；".join(parts)
 
 
 def build_charts(
-    connection: sa.Connection, period: str, targets: list[dict[str, Any]] | None
+    connection: sa.Connection, period: str, targets: list[dict[str, Any]]
 ) -> tuple[Chart, ...]:
     """Every chart of the report, drawn (or a note when there is nothing to draw)."""
     year, last_year = period[:4], _year_before(period)[:4]
@@ -264,15 +319,11 @@ def build_charts(
             ),
         ),
     ]
-    target_title = f"{year}年目标完成进度"
-    if targets is None:
-        drawn.append(
-            charts.not_drawn(
-                "targets", target_title, NOT_LOADED.format(table="mart_target_progress")
-            )
-        )
-    else:
+    target_title = f"{year}年目标完成情况"
+    if targets:
         drawn.append(charts.target_progress("targets", target_title, _target_points(targets)))
+    else:
+        drawn.append(charts.not_drawn("targets", target_title, NO_TARGETS.format(year=year)))
     electricity = data.town_ranking(connection, period, "electricity_kwh")
     drawn.append(
         charts.region_ranking(
@@ -311,15 +362,12 @@ def _working_list(
     list_id: str,
     title: str,
     what: str,
-    table: str,
     columns: tuple[Column, ...],
-    found: tuple[int, list[dict[str, Any]]] | None,
+    found: tuple[int, list[dict[str, Any]]],
     shown: Any,
 ) -> WorkingList:
-    if found is None:
-        return WorkingList(list_id, title, what, columns, None, table=table)
     count, rows = found
-    return WorkingList(list_id, title, what, columns, count, tuple(shown(r) for r in rows), table)
+    return WorkingList(list_id, title, what, columns, count, tuple(shown(r) for r in rows))
 
 
 def _decline_row(row: dict[str, Any]) -> dict[str, str]:
@@ -329,7 +377,8 @@ def _decline_row(row: dict[str, Any]) -> dict[str, str]:
         "region": _text(row["region_name"]),
         "key": _yes(row["key_enterprise"]),
         "measure": MEASURE_ZH.get(row["measure"], row["measure"]),
-        "value": f"{amount(row['value'], unit)} {display_unit(unit).label}",
+        "unit": display_unit(unit).label,
+        "value": amount(row["value"], unit),
         "prior": amount(row["prior_year_value"], unit),
         "yoy": percent(row["yoy_pct"]),
         "months": _text(row["consecutive_months"]),
@@ -346,7 +395,7 @@ def _cultivation_row(row: dict[str, Any]) -> dict[str, str]:
         "pool": _yes(row["in_cultivation_pool"]),
         "sales": amount(row["trailing_sales_yuan"], "yuan"),
         "share": "—" if share is None else f"{100 * share:.1f}%",
-        "gap": amount(row["gap_yuan"], "yuan"),
+        "gap": "已达标" if row["crossed_period"] else amount(row["gap_yuan"], "yuan"),
         "crossed": _text(row["crossed_period"]),
     }
 
@@ -379,7 +428,7 @@ def _class_d_row(row: dict[str, Any]) -> dict[str, str]:
 
 
 def working_lists(connection: sa.Connection, period: str) -> tuple[WorkingList, ...]:
-    """The four working lists with their counts and top rows (None counts: not built)."""
+    """The four working lists with their counts and top rows."""
     year = int(period[:4])
     n = lambda key, header: Column(key, header, numeric=True)  # noqa: E731
     c = Column
@@ -388,12 +437,12 @@ def working_lists(connection: sa.Connection, period: str) -> tuple[WorkingList, 
             "decline",
             "生产下滑预警",
             "用电量或产值同比下降的企业，重点企业在前，按预警等级排序",
-            "mart_decline_watch",
             (
                 c("name", "企业名称"),
                 c("region", "乡镇（园区）"),
                 c("key", "重点企业"),
                 c("measure", "指标"),
+                c("unit", "单位"),
                 n("value", "本月"),
                 n("prior", "上年同月"),
                 n("yoy", "同比（%）"),
@@ -406,8 +455,7 @@ def working_lists(connection: sa.Connection, period: str) -> tuple[WorkingList, 
         _working_list(
             "cultivation",
             "入规培育对象",
-            "近12个月应税销售收入接近或达到2000万元的规下企业，按达标比例排序",
-            "mart_cultivation",
+            "近12个月应税销售收入接近或已达2000万元的规下企业，按达标比例排序；已达标的应尽快申报入规",
             (
                 c("name", "企业名称"),
                 c("region", "乡镇（园区）"),
@@ -425,7 +473,6 @@ def working_lists(connection: sa.Connection, period: str) -> tuple[WorkingList, 
             "zombie",
             "僵尸企业线索",
             "连续多月无用电、无纳税、无统计报表的在册企业，按停滞月数排序",
-            "mart_zombie_watch",
             (
                 c("name", "企业名称"),
                 c("region", "乡镇（园区）"),
@@ -442,7 +489,6 @@ def working_lists(connection: sa.Connection, period: str) -> tuple[WorkingList, 
             "per-mu-d",
             "亩均效益评价D类企业",
             f"{year}年亩均效益综合评价为D类的企业，按总分由低到高",
-            "mart_per_mu_evaluation",
             (
                 c("name", "企业名称"),
                 c("region", "乡镇（园区）"),
@@ -532,28 +578,56 @@ def provenance(connection: sa.Connection, period: str) -> Provenance:
 # --- the report -----------------------------------------------------------------------
 
 
-def _summary(headline: tuple[HeadlineRow, ...], lists: tuple[WorkingList, ...]) -> tuple[str, ...]:
+def _shown(text: str) -> bool:
+    return not text.startswith(MISSING)
+
+
+def _figure_line(label: str, row: HeadlineRow) -> str | None:
+    parts = []
+    if _shown(row.month):
+        growth = f"，同比 {row.yoy}%" if _shown(row.yoy) else ""
+        parts.append(f"本月 {row.month} {row.unit}{growth}")
+    if _shown(row.ytd):
+        growth = f"，同比 {row.ytd_yoy}%" if _shown(row.ytd_yoy) else ""
+        parts.append(f"累计 {row.ytd} {row.unit}{growth}")
+    return f"{label}{'；'.join(parts)}。" if parts else None
+
+
+def _targets_line(year: str, targets: tuple[TargetStanding, ...]) -> str:
+    if not targets:
+        return f"{year}年目标尚未下达（没有载入该年的目标文件）。"
+    counts = {status: 0 for status in STATUS_ZH}
+    for target in targets:
+        counts[target.status] = counts.get(target.status, 0) + 1
+    parts = [f"{STATUS_ZH[s]} {n} 项" for s, n in counts.items() if n and s != "behind"]
+    behind = [t.label for t in targets if t.status == "behind"]
+    if behind:
+        parts.append(f"落后序时进度 {len(behind)} 项（{'、'.join(behind)}）")
+    return f"{year}年目标 {len(targets)} 项：{'，'.join(parts)}。"
+
+
+def _summary(
+    year: str,
+    headline: tuple[HeadlineRow, ...],
+    targets: tuple[TargetStanding, ...],
+    lists: tuple[WorkingList, ...],
+) -> tuple[str, ...]:
     """本月要点: the few sentences a reader needs before the tables."""
     rows = {row.key: row for row in headline}
     lines = []
-    if (added := rows.get(PUBLISHED + VALUE_ADDED)) and added.ytd_yoy != "—":
+    if (added := rows.get(PUBLISHED + VALUE_ADDED)) and _shown(added.ytd_yoy):
         lines.append(f"规模以上工业增加值累计增长 {added.ytd_yoy}%（统计局发布）。")
     for key, label in (
         ("electricity_kwh", "工业用电量"),
         ("total_tax_yuan", "工业税收"),
         ("gross_output_yuan", "规上工业总产值"),
+        ("industrial_investment_yuan", "工业投资"),
     ):
-        if (row := rows.get(key)) and row.ytd != "—":
-            lines.append(
-                f"{label}本月 {row.month} {row.unit}，同比 {row.yoy}%；"
-                f"累计 {row.ytd} {row.unit}，同比 {row.ytd_yoy}%。"
-            )
-    behind = [row.name for row in headline if row.status == "behind"]
-    if behind:
-        lines.append(f"落后序时进度的目标：{'、'.join(behind)}。")
-    counts = [f"{item.title} {item.count} 家" for item in lists if item.count is not None]
-    if counts:
-        lines.append("需要走访的企业：" + "，".join(counts) + "。")
+        if (row := rows.get(key)) and (line := _figure_line(label, row)):
+            lines.append(line)
+    lines.append(_targets_line(year, targets))
+    counts = [f"{item.title} {item.count} 家" for item in lists]
+    lines.append("需要走访的企业：" + "，".join(counts) + "（名单见第三部分）。")
     return tuple(lines)
 
 
@@ -568,6 +642,7 @@ def build_report(
     moment = generated_at or datetime.now(ZoneInfo("Asia/Shanghai"))
     with engine.connect() as connection:
         targets = data.target_progress(connection, int(period[:4]))
+        standing = tuple(target_standing(target) for target in targets)
         headline = headline_rows(
             data.indicator_catalogue(connection),
             data.county_figures(connection, period),
@@ -584,6 +659,6 @@ def build_report(
             lists=lists,
             quality=quality_summary(connection, period, data_docs_link),
             provenance=provenance(connection, period),
-            targets_loaded=targets is not None,
-            summary=_summary(headline, lists),
+            targets=standing,
+            summary=_summary(period[:4], headline, standing, lists),
         )

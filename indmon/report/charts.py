@@ -52,7 +52,7 @@ def _drawn(chart_id: str, title: str, chart: alt.TopLevelMixin, note: str = "") 
 
 
 def not_drawn(chart_id: str, title: str, note: str) -> Chart:
-    """A chart slot with only a note (no data yet, or its mart is not loaded)."""
+    """A chart slot with only a note (nothing to draw yet, or no targets for the year)."""
     return Chart(chart_id, title, None, note=note)
 
 
@@ -105,52 +105,123 @@ def ytd_growth(chart_id: str, title: str, points: list[dict[str, Any]]) -> Chart
     return _drawn(chart_id, title, chart)
 
 
-def target_progress(chart_id: str, title: str, points: list[dict[str, Any]]) -> Chart:
-    """Completion of each county target as % of its floor (``name``, ``completion``,
-    ``status``, ``expected`` = the time-elapsed mark for count and value targets)."""
-    if not points:
-        return not_drawn(chart_id, title, "本年尚无可比较的目标")
-    base = alt.Chart(alt.Data(values=points))
+STATUS_COLOURS = {
+    "超序时进度": "#1b7f3b",
+    "达序时进度": "#4f8fd1",
+    "落后序时进度": "#c0392b",
+    "暂无数据": "#bbbbbb",
+}
+
+
+def _target_panel(points: list[dict[str, Any]], axis_title: str, rule: float | None) -> Any:
+    """Bars of one kind of target with its floor (black) and stretch (grey) marks."""
+    height = 28 * len(points)
+    base = alt.Chart(alt.Data(values=points)).encode(
+        y=alt.Y(
+            "name:N",
+            title=None,
+            sort=[p["name"] for p in points],
+            axis=alt.Axis(labelLimit=260),
+        )
+    )
     bars = base.mark_bar(height=14).encode(
-        y=alt.Y("name:N", title=None, sort=None),
-        x=alt.X("completion:Q", title="完成保底目标的比例（%）"),
+        x=alt.X("figure:Q", title=axis_title),
         color=alt.Color(
             "status:N",
             title="状态",
-            scale=alt.Scale(
-                domain=["超序时进度", "达序时进度", "落后序时进度", "暂无数据"],
-                range=["#1b7f3b", "#4f8fd1", "#c0392b", "#bbbbbb"],
-            ),
+            scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+            legend=alt.Legend(orient="bottom", direction="horizontal"),
         ),
     )
-    expected = base.mark_tick(color="#333", thickness=2, size=20).encode(
-        y=alt.Y("name:N", sort=None), x="expected:Q"
+    floor = base.mark_tick(color="#222", thickness=3, size=22).encode(x="floor_mark:Q")
+    stretch = base.mark_tick(color="#888", thickness=2, size=22).encode(x="stretch_mark:Q")
+    labels = base.mark_text(align="left", dx=5, fontSize=11, color="#333").encode(
+        x=alt.X("label_at:Q"), text="text:N"
     )
-    full = (
-        alt.Chart(alt.Data(values=[{"full": 100}]))
-        .mark_rule(color="#333", strokeDash=[4, 3])
-        .encode(x="full:Q")
+    layers = [bars, floor, stretch, labels]
+    if rule is not None:
+        layers.insert(
+            0,
+            alt.Chart(alt.Data(values=[{"at": rule}]))
+            .mark_rule(color="#555", strokeDash=[4, 3])
+            .encode(x="at:Q"),
+        )
+    return alt.layer(*layers).properties(width=WIDTH - 60, height=height)
+
+
+def target_progress(chart_id: str, title: str, points: list[dict[str, Any]]) -> Chart:
+    """Each target against its floor and stretch: growth targets as the growth so far (%),
+    count and value targets as the share of the floor done, their marks scaled to the year
+    elapsed (``name``, ``status``, ``growth`` (bool), ``figure``, ``floor_mark``,
+    ``stretch_mark``, ``text``)."""
+    if not points:
+        return not_drawn(chart_id, title, "本年尚无可比较的目标")
+    placed = [
+        {
+            **p,
+            "label_at": max(
+                0.0, p["figure"] or 0.0, p["floor_mark"] or 0.0, p["stretch_mark"] or 0.0
+            ),
+        }
+        for p in points
+    ]
+    panels = []
+    growth = [p for p in placed if p["growth"]]
+    if growth:
+        panels.append(
+            _target_panel(growth, "增长目标：累计增速（%）", None).properties(title="增速类目标")
+        )
+    shares = [p for p in placed if not p["growth"]]
+    if shares:
+        panels.append(
+            _target_panel(
+                shares, "数量、金额类目标：完成年度保底目标的比例（%）", 100.0
+            ).properties(title="数量、金额类目标")
+        )
+    chart = alt.vconcat(*panels, spacing=24).properties(title=title)
+    return _drawn(
+        chart_id,
+        title,
+        chart,
+        "黑色竖线：保底目标；灰色竖线：力争目标；数量、金额类目标的竖线按序时进度折算，"
+        "虚线为全年保底目标（100%）",
     )
-    chart = alt.layer(bars, expected, full).properties(
-        width=WIDTH, height=max(60, 26 * len(points)), title=title
-    )
-    return _drawn(chart_id, title, chart, "竖虚线：保底目标；短黑线：序时进度（计数、数值类目标）")
 
 
 def region_ranking(
-    chart_id: str, title: str, axis_title: str, points: list[dict[str, Any]], note: str = ""
+    chart_id: str,
+    title: str,
+    axis_title: str,
+    points: list[dict[str, Any]],
+    note: str = "",
 ) -> Chart:
-    """Towns and parks as horizontal bars, best first (``name``, ``figure``, ``rank``)."""
+    """Towns and parks as horizontal bars, best first, each with its figure written at the
+    bar's end (``name``, ``figure``, ``rank``, ``text``)."""
     if not points:
         return not_drawn(chart_id, title, "暂无可排名的乡镇（园区）")
-    chart = (
-        alt.Chart(alt.Data(values=points))
-        .mark_bar()
-        .encode(
-            y=alt.Y("name:N", title=None, sort=alt.EncodingSortField("rank", order="ascending")),
-            x=alt.X("figure:Q", title=axis_title),
-            color=alt.condition(alt.datum.figure < 0, alt.value("#c0392b"), alt.value("#1f5fa8")),
-        )
-        .properties(width=WIDTH, height=22 * len(points), title=title)
+    base = alt.Chart(alt.Data(values=points)).encode(
+        y=alt.Y(
+            "name:N",
+            title=None,
+            sort=[p["name"] for p in sorted(points, key=lambda p: p["rank"])],
+            axis=alt.Axis(labelLimit=200),
+        ),
+        x=alt.X("figure:Q", title=axis_title, scale=alt.Scale(nice=True)),
     )
+    bars = base.mark_bar().encode(
+        color=alt.condition(alt.datum.figure < 0, alt.value("#c0392b"), alt.value("#1f5fa8")),
+    )
+    positive = base.transform_filter(alt.datum.figure >= 0).mark_text(
+        align="left", dx=3, fontSize=10, color="#333"
+    )
+    # A fall is written right of the zero line, clear of the names on the axis.
+    negative = (
+        base.transform_filter(alt.datum.figure < 0)
+        .transform_calculate(zero="0")
+        .mark_text(align="left", dx=3, fontSize=10, color="#c0392b")
+        .encode(x="zero:Q")
+    )
+    chart = alt.layer(
+        bars, positive.encode(text="text:N"), negative.encode(text="text:N")
+    ).properties(width=WIDTH, height=22 * len(points), title=title)
     return _drawn(chart_id, title, chart, note)

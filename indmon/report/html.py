@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from indmon.alerts.model import KIND_LABELS, SEVERITY_LABELS
 from indmon.report.charts import FONT
 from indmon.report.model import MonthlyReport
 
@@ -17,7 +18,16 @@ LEDGER_STATUS_ZH = {
     "refused": "拒收",
     "not_loaded": "未载入",
 }
-SEVERITY_ZH = {"critical": "严重", "warning": "警告", "info": "提示"}
+#: The sources as the bureau names them (the catalogue's names are for the landing tree).
+SOURCE_ZH = {
+    "registry": "企业名录",
+    "electricity": "电力·用电量",
+    "tax": "税务·税收",
+    "statistics": "统计·规上企业",
+    "indicators": "统计·主要指标",
+    "projects": "工业项目库",
+    "targets": "年度目标",
+}
 
 
 def _environment() -> Environment:
@@ -37,5 +47,7 @@ def render_html(report: MonthlyReport) -> str:
         report=report,
         font=FONT,
         status_names=LEDGER_STATUS_ZH,
-        severity_names=SEVERITY_ZH,
+        severity_names=SEVERITY_LABELS,
+        kind_names=KIND_LABELS,
+        source_names=SOURCE_ZH,
     )

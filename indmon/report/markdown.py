@@ -17,7 +17,7 @@ def render_markdown(report: MonthlyReport, html_path: str | None = None) -> str:
         "",
         "## 主要指标",
         "",
-        "| 指标 | 单位 | 本月 | 本年累计 | 本月同比% | 累计同比% | 目标 | 力争 | 状态 |",
+        "| 指标 | 单位 | 本月 | 本年累计 | 本月同比% | 累计同比% | 年度目标 | 力争目标 | 状态 |",
         "|---|---|--:|--:|--:|--:|--:|--:|---|",
     ]
     for row in report.headline:
@@ -28,15 +28,14 @@ def render_markdown(report: MonthlyReport, html_path: str | None = None) -> str:
             row.ytd,
             row.yoy,
             row.ytd_yoy,
-            row.target,
-            row.stretch,
-            row.status_zh,
+            "；".join(t.floor for t in row.targets) or "—",
+            "；".join(t.stretch for t in row.targets) or "—",
+            "；".join(t.status_zh for t in row.targets) or "—",
         )
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     lines += ["", "## 重点工作清单", ""]
     for item in report.lists:
-        count = f"{item.count} 家" if item.loaded else f"尚未加载（{item.table}）"
-        lines.append(f"- {item.title}：{count}")
+        lines.append(f"- {item.title}：{item.count} 家")
     quality = report.quality
     loaded = sum(1 for f in quality.files if f["status"] == "loaded")
     lines += [

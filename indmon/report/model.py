@@ -15,12 +15,48 @@ STATUS_ZH: dict[str, str] = {
 }
 
 
+#: From the most to the least pressing: a row with several targets shows the first found.
+STATUS_URGENCY = ("behind", "no_data", "on_track", "ahead")
+
+
+@dataclass(frozen=True)
+class TargetStanding:
+    """One annual target of a region as the page shows it (texts in the target's unit).
+
+    ``floor`` and ``stretch`` read ``增长 10.0%`` for a growth target and ``40 个`` or
+    ``5,000.0 万元`` for a count or value; ``actual`` the figure compared with them.
+    """
+
+    region: str
+    is_county: bool
+    indicator: str
+    name: str
+    measure: str
+    floor: str
+    stretch: str
+    actual: str
+    actual_period: str
+    status: str
+
+    @property
+    def status_zh(self) -> str:
+        """The status in Chinese."""
+        return STATUS_ZH.get(self.status, self.status)
+
+    @property
+    def label(self) -> str:
+        """The target's name, with its town or park unless it is the county's."""
+        return self.name if self.is_county else f"{self.region}：{self.name}"
+
+
 @dataclass(frozen=True)
 class HeadlineRow:
     """One indicator of the work plan for the county, as its row of the headline table.
 
     ``key`` is the catalogue code (``electricity_kwh``) or ``published:<名称>`` for a figure
-    the statistics bureau publishes; cells are display texts (units as in ``unit``).
+    the statistics bureau publishes; cells are display texts (units as in ``unit``);
+    ``targets`` the county's targets on the indicator (a growth and a value target may both
+    be set).
     """
 
     key: str
@@ -31,15 +67,13 @@ class HeadlineRow:
     ytd: str
     yoy: str
     ytd_yoy: str
-    target: str = "—"
-    stretch: str = "—"
-    progress: str = "—"
-    status: str = "no_target"
+    targets: tuple[TargetStanding, ...] = ()
 
     @property
-    def status_zh(self) -> str:
-        """The status in Chinese ("—" without a target)."""
-        return STATUS_ZH.get(self.status, "—")
+    def status(self) -> str:
+        """The most pressing status of the row's targets (``no_target`` without one)."""
+        found = {target.status for target in self.targets}
+        return next((s for s in STATUS_URGENCY if s in found), "no_target")
 
 
 @dataclass(frozen=True)
@@ -65,23 +99,15 @@ class Column:
 
 @dataclass(frozen=True)
 class WorkingList:
-    """One working list (e.g. 生产下滑预警): how many, and the top rows as display texts.
-
-    ``count`` is None while the list's mart is not built (the page says so).
-    """
+    """One working list (e.g. 生产下滑预警): how many enterprises, and the top rows as
+    display texts (none in a month without any)."""
 
     list_id: str
     title: str
     what: str
     columns: tuple[Column, ...]
-    count: int | None
+    count: int
     rows: tuple[dict[str, str], ...] = ()
-    table: str = ""
-
-    @property
-    def loaded(self) -> bool:
-        """Whether the list's mart exists in the warehouse."""
-        return self.count is not None
 
 
 @dataclass(frozen=True)
@@ -124,8 +150,18 @@ class MonthlyReport:
     lists: tuple[WorkingList, ...]
     quality: QualitySummary
     provenance: Provenance
-    targets_loaded: bool
+    targets: tuple[TargetStanding, ...]
     summary: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def targets_set(self) -> bool:
+        """Whether the year has targets (a targets file of the year is loaded)."""
+        return bool(self.targets)
+
+    @property
+    def year(self) -> str:
+        """The report's year, ``2022``."""
+        return self.period[:4]
 
     @property
     def title(self) -> str:
