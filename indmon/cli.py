@@ -226,7 +226,7 @@ def backfill(
             only_missing=only_missing,
             force=force,
         )
-    console().print(summary_table(loads, by="file", title="Backfill"))
+    console().print(summary_table(loads, by="source", title="Backfill"))
     refused = [load for load in loads if load.status == "refused"]
     if refused:
         _print_loads(refused)
