@@ -103,11 +103,9 @@ def _lock(connection: sa.Connection, source: str, period: str) -> None:
         connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('indmon-load'))"))
 
 
-def last_loaded_files(
-    connection: sa.Connection, source: str, period: str
-) -> dict[str, FileOutcome]:
-    """The files of the latest successful load of a source-period, by file name."""
-    latest = (
+def latest_load_id(source: str, period: str) -> sa.ScalarSelect[str]:
+    """The load id of the latest successful load of a source-period, as a subquery."""
+    return (
         sa.select(ingest_ledger.c.load_id)
         .where(
             ingest_ledger.c.source == source,
@@ -118,6 +116,13 @@ def last_loaded_files(
         .limit(1)
         .scalar_subquery()
     )
+
+
+def last_loaded_files(
+    connection: sa.Connection, source: str, period: str
+) -> dict[str, FileOutcome]:
+    """The files of the latest successful load of a source-period, by file name."""
+    latest = latest_load_id(source, period)
     rows = connection.execute(
         sa.select(
             ingest_ledger.c.file_name,
@@ -143,19 +148,7 @@ def ledger_files(
     By default the latest successful load (what the warehouse holds); with ``load_id``,
     that load whatever its outcome. Empty when there is no such load.
     """
-    chosen = (
-        sa.literal(load_id)
-        if load_id is not None
-        else sa.select(ingest_ledger.c.load_id)
-        .where(
-            ingest_ledger.c.source == source,
-            ingest_ledger.c.period == period,
-            ingest_ledger.c.status == "loaded",
-        )
-        .order_by(ingest_ledger.c.finished_at.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    chosen = sa.literal(load_id) if load_id is not None else latest_load_id(source, period)
     rows = connection.execute(
         sa.select(ingest_ledger.c.file_name, ingest_ledger.c.sha256)
         .where(

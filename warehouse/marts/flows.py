@@ -17,6 +17,7 @@ from warehouse.marts.fragments import (
     by_region,
     grid,
     location,
+    replace_indicator,
     shown,
     suppressed,
     window_start,
@@ -112,14 +113,7 @@ def rebuild_indicator(
         "from_period": from_period,
         "window_start": window_start(from_period),
     }
-    connection.execute(
-        sa.text(
-            "DELETE FROM mart_indicator_month WHERE indicator = :indicator "
-            "AND period >= :from_period"
-        ),
-        parameters,
-    )
-    connection.execute(sa.text(INDICATOR_MONTH.format(monthly=monthly_sql)), parameters)
+    replace_indicator(connection, INDICATOR_MONTH.format(monthly=monthly_sql), parameters)
 
 
 def rebuild_electricity_indicator(connection: sa.Connection, from_period: str) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+
 #: The register version of enterprise ``{code}`` in force in ``{period}``.
 IN_FORCE = (
     "{alias}.valid_from <= {period} AND ({alias}.valid_to IS NULL OR {period} < {alias}.valid_to)"
@@ -90,3 +94,18 @@ def suppressed(count: str) -> str:
 def shown(figure: str, count: str) -> str:
     """``figure`` when it is about enough enterprises to be shown, else NULL."""
     return f"CASE WHEN {count} >= {MIN_ENTERPRISES} THEN {figure} END"
+
+
+def replace_indicator(
+    connection: sa.Connection, insert_sql: str, parameters: Mapping[str, object]
+) -> None:
+    """Replace one indicator's ``mart_indicator_month`` rows from ``:from_period`` on:
+    delete them, then run ``insert_sql`` (bound to the same ``parameters``)."""
+    connection.execute(
+        sa.text(
+            "DELETE FROM mart_indicator_month WHERE indicator = :indicator "
+            "AND period >= :from_period"
+        ),
+        parameters,
+    )
+    connection.execute(sa.text(insert_sql), parameters)

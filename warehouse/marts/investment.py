@@ -21,6 +21,7 @@ from warehouse.marts.fragments import (
     PRIOR_YEAR,
     by_region,
     grid,
+    replace_indicator,
     shown,
     suppressed,
     window_start,
@@ -82,11 +83,4 @@ def rebuild_investment_indicators(connection: sa.Connection, from_period: str) -
             "from_period": from_period,
             "window_start": window_start(from_period),
         }
-        connection.execute(
-            sa.text(
-                "DELETE FROM mart_indicator_month WHERE indicator = :indicator "
-                "AND period >= :from_period"
-            ),
-            parameters,
-        )
-        connection.execute(sa.text(INVESTMENT.format(scope=scope)), parameters)
+        replace_indicator(connection, INVESTMENT.format(scope=scope), parameters)
