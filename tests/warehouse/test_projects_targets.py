@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from tests.files import code, project_row, write_projects_xlsx, write_targets_csv
 from tests.warehouse.helpers import load_month, rows, snapshot
 
-A, B = code(1), code(2)
+A, B, C, D, E = code(1), code(2), code(3), code(4), code(5)
 COUNTY, SUIXI, LIUQIAO = "340621000000", "340621100000", "340621102000"
 WAN = 10_000
 BAD_CODE = A[:-1] + ("0" if A[-1] != "0" else "1")
@@ -32,6 +32,16 @@ PROJECTS = {
     ],
 }
 
+#: Planned projects with nothing spent yet, by three more investors in each town: every
+#: figure below is then about at least three enterprises, so none is suppressed.
+PLANNED = [
+    ("F1", C, 0, "技术改造", "濉溪镇"),
+    ("F2", D, 0, "技术改造", "濉溪镇"),
+    ("F3", E, 0, "技术改造", "濉溪镇"),
+    ("F4", D, 0, "技术改造", "刘桥镇"),
+    ("F5", E, 0, "技术改造", "刘桥镇"),
+]
+
 TARGETS_2022 = [
     [2022, "濉溪县", "工业投资增长", -30, -20, "%"],
     [2022, "濉溪县", "技术改造投资增长", 0, 10, "%"],
@@ -46,7 +56,7 @@ def _land(landing: Path, period: str) -> None:
         landing / "projects" / period / f"项目库_{period}.xlsx",
         [
             project_row(p, investor, done, nature=nature, town=town)
-            for p, investor, done, nature, town in PROJECTS[period]
+            for p, investor, done, nature, town in PROJECTS[period] + PLANNED
         ],
     )
 
