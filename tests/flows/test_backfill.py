@@ -13,13 +13,12 @@ from typer.testing import CliRunner
 from indmon.cli import app
 from indmon.demo import DemoManifest, generate_demo
 from tests.conftest import fresh_warehouse
-from tests.warehouse.helpers import rows, snapshot
+from tests.warehouse.helpers import RUN_TABLES, rows, snapshot
 from warehouse.engine import create_warehouse_engine
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 #: Tables written per run (ids and times of the run), not the warehouse's content.
-RUN_TABLES = ("dq_result", "alert", "cfg_version")  # written at run time
 
 
 @pytest.fixture(scope="module")

@@ -10,14 +10,13 @@ import pytest
 
 from indmon.steps import prepare_warehouse
 from tests.conftest import fresh_warehouse
-from tests.warehouse.helpers import load_month, rows, snapshot
+from tests.warehouse.helpers import RUN_TABLES, load_month, rows, snapshot
 from warehouse.engine import create_warehouse_engine
 from warehouse.load import PeriodLoad
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 #: Tables a run writes besides the data: each run's own ids and times.
-RUN_TABLES = ("dq_result", "alert", "load_lease", "awaited_source")
 
 
 def test_two_concurrent_runs_of_one_period_leave_one_consistent_result(
@@ -63,6 +62,8 @@ def test_two_concurrent_runs_of_one_period_leave_one_consistent_result(
         "tax",
         "statistics",
         "indicators",
+        "projects",
+        "targets",
     }
     for (source, status), n in per_source.items():
         files = per_source[(source, "loaded")]

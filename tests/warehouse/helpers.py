@@ -31,6 +31,11 @@ def load_month(
     }
 
 
+#: Tables a run writes with its own times or ids (checks, alerts, leases, the rules'
+#: sync): two warehouses loaded with the same files differ only there.
+RUN_TABLES = ("dq_result", "alert", "load_lease", "awaited_source", "cfg_version")
+
+
 def snapshot(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table but the ledger, sorted: to compare a warehouse before/after."""
     with engine.connect() as connection:
