@@ -245,11 +245,12 @@ def test_marts_rebuilt_once_after_several_loads_equal_marts_rebuilt_per_load(
         assert prepared.split is not None
         loads.append(
             load_period(
-                engine, source.name, "2022-03", prepared.files, prepared.split,
+                engine, source.name, prepared.period, prepared.files, prepared.split,
                 force=True, rebuild=False,
             )
         )  # fmt: skip
-    assert {load.marts_from for load in loads} == {"2022-03"}
+    # The targets' year is a period of its own; every monthly source starts at March.
+    assert {load.marts_from for load in loads if load.source != "targets"} == {"2022-03"}
     assert not any(rows for name, rows in snapshot(engine).items() if name in marts)
     rebuild_marts_after(engine, loads)
     assert {name: rows for name, rows in snapshot(engine).items() if name in marts} == expected
