@@ -28,11 +28,11 @@ from flows.tasks import (
     read_and_validate,
 )
 from indmon import progress
-from indmon.plan import Partition
+from indmon.plan import Partition, source_periods
 from indmon.runners import task_runner
 from indmon.settings import Settings
 from indmon.steps import PreparedPeriod, RaisedAlerts, run_owner, source_period_leases
-from sources.landing import is_period, landing_period
+from sources.landing import is_period
 from warehouse.load import PeriodLoad
 
 
@@ -59,9 +59,7 @@ def read_partitions(partitions: list[Partition], count: int) -> list[PreparedPer
 
 def run_partitions(settings: Settings, request: RunRequest) -> list[PeriodLoad]:
     """Run ``request`` and return each source-period's outcome, in load order."""
-    keys = list(
-        dict.fromkeys((s, landing_period(s, p)) for p in request.periods for s in request.sources)
-    )
+    keys = source_periods(request.periods, request.sources)
     with source_period_leases(settings, keys, run_owner()):
         partitions = plan(
             settings,

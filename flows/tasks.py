@@ -18,7 +18,7 @@ from flows.retrying import IO_RETRIES
 from indmon.artifacts import REPORT_KEY, headline_key, headline_table, load_report
 from indmon.catalogue import SOURCES
 from indmon.freshness import due_date
-from indmon.plan import Partition, plan_partitions, present
+from indmon.plan import Partition, plan_partitions, source_periods
 from indmon.settings import Settings
 from indmon.steps import (
     PreparedPeriod,
@@ -51,9 +51,9 @@ def plan(
     only_missing: bool,
 ) -> list[Partition]:
     """Fetch the landed files into the archive; decide, from the ledger, what to read and load."""
-    listed = present(settings, periods, sources)
+    keys = source_periods(periods, sources)
     with warehouse_engine(settings.warehouse_url) as engine:
-        return plan_partitions(engine, settings, listed, force=force, only_missing=only_missing)
+        return plan_partitions(engine, settings, keys, force=force, only_missing=only_missing)
 
 
 @task(

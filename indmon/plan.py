@@ -15,7 +15,7 @@ from typing import Literal
 import sqlalchemy as sa
 
 from indmon.catalogue import SOURCES
-from indmon.landing import LandedFile, fetch_period, list_period
+from indmon.landing import LandedFile, fetch_period
 from indmon.settings import Settings
 from sources.landing import landing_period
 from warehouse.ledger import latest_loaded_hashes
@@ -44,44 +44,40 @@ class Partition:
         return self.source, self.period
 
 
-def present(
-    settings: Settings, periods: Sequence[str], sources: Sequence[str]
-) -> dict[tuple[str, str], list[str]]:
-    """The delivered file names of each (source, period) that has any, in period and load
-    order; a yearly source appears once, under its year, with the first month of its year."""
-    found: dict[tuple[str, str], list[str]] = {}
+def source_periods(periods: Sequence[str], sources: Sequence[str]) -> list[tuple[str, str]]:
+    """The (source, period) pairs a run covers, in period and load order; a yearly source
+    appears once, under its year, at the first month of its year."""
     ordered = sorted(sources, key=lambda name: SOURCES[name].order)
-    for period in sorted(periods):
-        for source in ordered:
-            key = (source, landing_period(source, period))
-            if key not in found and (names := list_period(settings, source, period)):
-                found[key] = names
-    return found
+    pairs = (
+        (source, landing_period(source, period)) for period in sorted(periods) for source in ordered
+    )
+    return list(dict.fromkeys(pairs))
 
 
 def plan_partitions(
     engine: sa.Engine,
     settings: Settings,
-    listed: dict[tuple[str, str], list[str]],
+    keys: Sequence[tuple[str, str]],
     *,
     force: bool = False,
     only_missing: bool = False,
 ) -> list[Partition]:
-    """Fetch each listed source-period into the archive and decide its action from the
-    ledger (order kept); ``only_missing`` does not even fetch what loaded before."""
-    if not listed:
+    """Fetch each source-period of ``keys`` into the archive and decide its action from the
+    ledger (order kept; a source-period with nothing delivered is left out).
+    ``only_missing`` does not even fetch what loaded before."""
+    if not keys:
         return []
-    periods = [period for _, period in listed]
-    loaded = latest_loaded_hashes(
-        engine, sorted({s for s, _ in listed}), min(periods), max(periods)
-    )
+    periods = [period for _, period in keys]
+    loaded = latest_loaded_hashes(engine, sorted({s for s, _ in keys}), min(periods), max(periods))
     plan = []
-    for source, period in listed:
+    for source, period in keys:
         previous = loaded.get((source, period))
         if only_missing and not force and previous is not None:
             plan.append(Partition(source, period, (), (), "loaded_before"))
             continue
         landed = tuple(fetch_period(settings, source, period))
+        if not landed:
+            continue
         files = tuple(DeliveredFile(f.file_name, f.sha256) for f in landed)
         unchanged = previous == {f.file_name: f.sha256 for f in files}
         action: Action = "unchanged" if unchanged and not force else "load"
