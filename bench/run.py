@@ -119,7 +119,8 @@ class Meter:
 
 def fresh_warehouse(backend: str, scale: float) -> str:
     """An empty warehouse for one run: a new SQLite file or a new PostgreSQL database."""
-    name = f"indmon_bench_{str(scale).replace('.', '_')}"
+    prefix = os.environ.get("INDMON_BENCH_NAME", "indmon_bench")  # several benches at once
+    name = f"{prefix}_{str(scale).replace('.', '_')}"
     if backend == "sqlite":
         path = WORK / f"{name}.db"
         for suffix in ("", "-wal", "-shm"):
