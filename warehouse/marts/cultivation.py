@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from warehouse.marts.fragments import IN_FORCE, PRIOR_YEAR, month_index, rule
+from warehouse.marts.fragments import IN_FORCE, month_index, rule
 
 CULTIVATION = f"""
 INSERT INTO mart_cultivation (credit_code, period, name, region_code, industry_code,
@@ -34,15 +34,26 @@ members AS (
            e.above_scale, e.cultivation_pool, e.operating_status
     FROM periods AS p JOIN dim_enterprise AS e ON {IN_FORCE.format(alias="e", period="p.period")}
 ),
+-- Each member month and each tax row of its enterprises, so that a trailing window over
+-- month numbers sums the twelve months ending with each member month in one pass.
+keyed AS (
+    SELECT credit_code, period, idx, 1 AS is_member FROM members
+    UNION ALL
+    SELECT t.credit_code, t.period, {month_index("t.period")}, 0 FROM fact_tax AS t
+    WHERE NOT EXISTS (SELECT 1 FROM members AS m
+                      WHERE m.credit_code = t.credit_code AND m.period = t.period)
+),
+trailing_sums AS (
+    SELECT k.credit_code, k.period, k.idx, k.is_member,
+           COALESCE(SUM(t.taxable_sales_yuan) OVER twelve, 0) AS sales,
+           COUNT(CASE WHEN t.taxable_sales_yuan > 0 THEN 1 END) OVER twelve AS months_with_sales
+    FROM keyed AS k
+    LEFT JOIN fact_tax AS t ON t.credit_code = k.credit_code AND t.period = k.period
+    WINDOW twelve AS (PARTITION BY k.credit_code ORDER BY k.idx
+                      RANGE BETWEEN 11 PRECEDING AND CURRENT ROW)
+),
 window_sums AS (
-    SELECT m.credit_code, m.period, m.idx,
-           COALESCE(SUM(t.taxable_sales_yuan), 0) AS sales,
-           COUNT(CASE WHEN t.taxable_sales_yuan > 0 THEN 1 END) AS months_with_sales
-    FROM members AS m
-    LEFT JOIN fact_tax AS t
-           ON t.credit_code = m.credit_code AND t.period <= m.period
-          AND t.period > {PRIOR_YEAR.format(p="m.period")}
-    GROUP BY m.credit_code, m.period, m.idx
+    SELECT credit_code, period, idx, sales, months_with_sales FROM trailing_sums WHERE is_member = 1
 ),
 marked AS (
     SELECT t.*, CASE WHEN t.sales >= s.threshold THEN 1 ELSE 0 END AS reached
