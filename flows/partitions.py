@@ -24,7 +24,7 @@ from flows.tasks import (
     note_unchanged,
     plan,
     publish_artifacts,
-    quality,
+    quality_for_periods,
     read_and_validate,
 )
 from indmon import progress
@@ -104,16 +104,21 @@ def run_partitions(settings: Settings, request: RunRequest) -> list[PeriodLoad]:
 def _check_and_alert(
     settings: Settings, request: RunRequest, loads: Sequence[PeriodLoad]
 ) -> list[RaisedAlerts]:
-    """The quality checkpoint of each period that changed, then each period's alerts."""
-    raised = []
+    """One quality checkpoint run for the periods that changed, then each period's alerts."""
+    alerted = []
     for period in request.periods:
         mine = [o for o in loads if o.period == period or _first_of_year(o.period, period, request)]
-        changed = any(o.status == "loaded" for o in mine)
         if not request.alert_unchanged and not any(o.status in ("loaded", "refused") for o in mine):
             continue
-        report = quality(settings, period) if changed else None
-        raised.append(alerts(settings, period, mine, report, request.today, list(request.sources)))
-    return raised
+        alerted.append((period, mine))
+    changed = [period for period, mine in alerted if any(o.status == "loaded" for o in mine)]
+    reports = (
+        dict(zip(changed, quality_for_periods(settings, changed), strict=True)) if changed else {}
+    )
+    return [
+        alerts(settings, period, mine, reports.get(period), request.today, list(request.sources))
+        for period, mine in alerted
+    ]
 
 
 def _first_of_year(loaded: str, period: str, request: RunRequest) -> bool:

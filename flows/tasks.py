@@ -32,7 +32,11 @@ from warehouse.awaited import mark_arrived, record_awaited, still_awaited
 from warehouse.engine import warehouse_engine
 from warehouse.headlines import county_headlines
 from warehouse.load import PeriodLoad, record_unchanged
-from warehouse.quality import QualityReport, run_quality_checks
+from warehouse.quality import (
+    QualityReport,
+    run_quality_checks,
+    run_quality_checks_for_periods,
+)
 
 
 @task(name="prepare-warehouse", cache_policy=NO_CACHE, **IO_RETRIES)
@@ -110,6 +114,23 @@ def quality(settings: Settings, period: str) -> QualityReport:
     """Run the warehouse quality suites for the period as one checkpoint; build Data Docs."""
     return run_quality_checks(
         settings.warehouse_url, period, data_docs_dir=settings.resolved_data_docs_dir
+    )
+
+
+def _quality_run_name() -> str:
+    """``quality-2022-03``, or ``quality-2021-01..2022-12`` for several periods."""
+    from prefect.runtime import task_run
+
+    periods = task_run.parameters["periods"]
+    return "quality-" + (periods[0] if len(periods) == 1 else f"{periods[0]}..{periods[-1]}")
+
+
+@task(name="quality-checks", cache_policy=NO_CACHE, task_run_name=_quality_run_name, **IO_RETRIES)
+def quality_for_periods(settings: Settings, periods: list[str]) -> list[QualityReport]:
+    """Run the quality suites for each of ``periods`` in one Great Expectations context
+    (a checkpoint run per period) and build Data Docs once; one report per period."""
+    return run_quality_checks_for_periods(
+        settings.warehouse_url, periods, data_docs_dir=settings.resolved_data_docs_dir
     )
 
 

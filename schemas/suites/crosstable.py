@@ -144,12 +144,13 @@ def _latest(source: str, column: str) -> str:
 
 
 def _control_totals() -> str:
+    # One pass over each staging table: its period's sums by file, joined to the files.
     parts = [
-        f"SELECT COUNT(*) FROM {LATEST_LOAD} AS c WHERE c.source = '{source}' "
-        "AND c.control_total IS NOT NULL AND c.rows_held = 0 "
-        f"AND ABS(c.control_total - (SELECT COALESCE(SUM(s.{column}), 0) FROM "
-        f"{STAGING[source]} AS s WHERE s.period = '{{period}}' AND s.file_name = c.file_name))"
-        " > 0.005 + 1e-9 * ABS(c.control_total)"
+        f"SELECT COUNT(*) FROM {LATEST_LOAD} AS c LEFT JOIN (SELECT s.file_name, "
+        f"SUM(s.{column}) AS total FROM {STAGING[source]} AS s WHERE s.period = '{{period}}' "
+        "GROUP BY s.file_name) AS t ON t.file_name = c.file_name "
+        f"WHERE c.source = '{source}' AND c.control_total IS NOT NULL AND c.rows_held = 0 "
+        "AND ABS(c.control_total - COALESCE(t.total, 0)) > 0.005 + 1e-9 * ABS(c.control_total)"
         for source, column in CONTROL_TOTALLED.items()
     ]
     return " + ".join(f"({part})" for part in parts)
@@ -205,13 +206,16 @@ def _mom(indicator: str, fact: str) -> str:
     )
 
 
+# Driven by the register's above-scale enterprises (a few per cent of the register), not
+# by every electricity row: the same enterprises, a fraction of the index probes.
 _ABOVE_SCALE_WITHOUT_STATISTICS = (
-    "SELECT COUNT(DISTINCT f.credit_code) FROM fact_electricity AS f "
-    f"JOIN dim_enterprise AS e ON e.credit_code = f.credit_code AND {IN_FORCE} "
-    "WHERE f.period = '{period}' AND e.above_scale AND f.kwh > 0 "
+    "SELECT COUNT(DISTINCT e.credit_code) FROM dim_enterprise AS e "
+    f"WHERE {IN_FORCE} AND e.above_scale "
     "AND EXISTS (SELECT 1 FROM fact_statistics WHERE period = '{period}') "
+    "AND EXISTS (SELECT 1 FROM fact_electricity AS f "
+    "WHERE f.credit_code = e.credit_code AND f.period = '{period}' AND f.kwh > 0) "
     "AND NOT EXISTS (SELECT 1 FROM fact_statistics AS s "
-    "WHERE s.period = '{period}' AND s.credit_code = f.credit_code)"
+    "WHERE s.period = '{period}' AND s.credit_code = e.credit_code)"
 )
 _OUTPUT_WITHOUT_ELECTRICITY = (
     "SELECT COUNT(*) FROM fact_statistics AS s "

@@ -6,6 +6,7 @@ from schemas.suites.model import (
     Check,
     Suite,
     at_least,
+    checked_columns,
     has_rows,
     not_null,
     rows_of,
@@ -22,7 +23,7 @@ def _suite(name: str, table: str, description: str, *checks: Check) -> Suite:
         version="1.0",
         table_name=table,
         description=description,
-        query=rows_of(table),
+        query=rows_of(table, checked_columns(checks)),
         applies=has_rows(table),
         checks=checks,
     )

@@ -36,9 +36,23 @@ def test_an_io_failure_is_retried_and_a_refusal_is_not() -> None:
 
 
 def test_the_flows_io_tasks_carry_the_policy() -> None:
-    from flows.tasks import load, plan, prepare_warehouse_task, quality, read_and_validate
+    from flows.tasks import (
+        load,
+        plan,
+        prepare_warehouse_task,
+        quality,
+        quality_for_periods,
+        read_and_validate,
+    )
 
-    for step in (read_and_validate, load, plan, quality, prepare_warehouse_task):
+    for step in (
+        read_and_validate,
+        load,
+        plan,
+        quality,
+        quality_for_periods,
+        prepare_warehouse_task,
+    ):
         assert step.retries == 3 and step.retry_condition_fn is retry_unless_invalid
         delays = step.retry_delay_seconds
         assert isinstance(delays, list) and delays == sorted(delays) and delays[0] < delays[-1]

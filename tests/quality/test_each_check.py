@@ -341,7 +341,10 @@ def test_checks_the_schema_enforces_cannot_fail() -> None:
             assert primary_key == {"period", *columns}, (table, check)
     for suite in all_suites():
         if (suite.name, "rows present") in _rows_present():
-            assert suite.query == f"SELECT * FROM {suite.table_name} WHERE period = '{{period}}'"
+            columns = ", ".join(suite.columns)
+            assert suite.query == (
+                f"SELECT {columns} FROM {suite.table_name} WHERE period = '{{period}}'"
+            )
             assert suite.applies == (
                 f"SELECT COUNT(*) FROM {suite.table_name} WHERE period = '{{period}}'"
             )

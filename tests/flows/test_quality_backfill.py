@@ -1,0 +1,73 @@
+"""A backfill checks the months it loaded in one quality task; each month keeps its alerts.
+
+Real parts: the Prefect test server and the warehouse on each backend. The months are
+those of ``tests/quality/test_quality.py``: a clean February, then a March whose
+deliveries fail three cross-source checks.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+
+from tests.quality.test_quality import A, B, C, D, deliver
+from tests.warehouse.helpers import rows
+from warehouse.engine import create_warehouse_engine
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def _task_runs(flow_run_id: UUID) -> list[str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    return sorted(run.name for run in runs)
+
+
+def test_a_backfill_runs_one_quality_task_and_alerts_each_month_for_its_own_checks(
+    monkeypatch: pytest.MonkeyPatch, warehouse_url: str, landing: Path, tmp_path: Path
+) -> None:
+    deliver(landing, "2022-02", kwh={A: 50_000, B: 30_000, C: 1_000}, statistics={A: 200, B: 150})
+    deliver(
+        landing,
+        "2022-03",
+        kwh={A: 150_000, B: 90_000, C: 3_000},
+        statistics={A: 300, D: 100},
+        register=False,
+    )
+    monkeypatch.setenv("INDMON_LANDING_DIR", str(landing))
+    monkeypatch.setenv("INDMON_WAREHOUSE_URL", warehouse_url)
+    monkeypatch.setenv("INDMON_DATA_DOCS_DIR", str(tmp_path / "docs"))
+    from flows.backfill import backfill
+
+    state = backfill("2022-02", "2022-03", as_of=date(2022, 4, 20), return_state=True)
+    assert {o.status for o in state.result() if o.source != "registry"} == {"loaded"}
+    tasks = _task_runs(state.state_details.flow_run_id)
+    assert [t for t in tasks if t.startswith("quality")] == ["quality-2022-02..2022-03"]
+    assert [t for t in tasks if t.startswith("alerts")] == ["alerts-2022-02", "alerts-2022-03"]
+
+    engine = create_warehouse_engine(warehouse_url)
+    try:
+        checked = rows(
+            engine, "SELECT period, COUNT(DISTINCT run_id) AS runs FROM dq_result GROUP BY period"
+        )
+        quality_alerts = rows(
+            engine, "SELECT period, subject FROM alert WHERE kind = 'dq_failed' ORDER BY subject"
+        )
+    finally:
+        engine.dispose()
+    assert {(r.period, r.runs) for r in checked} == {("2022-02", 1), ("2022-03", 1)}
+    assert [r.period for r in quality_alerts] == ["2022-03"] * 3
+    assert [r.subject.split(" / ")[1] for r in quality_alerts] == [
+        "above_scale_electricity_without_statistics",
+        "electricity_mom_pct",
+        "statistics_output_without_electricity",
+    ]
+    assert (tmp_path / "docs" / "quality.html").is_file()
