@@ -30,8 +30,7 @@ periods AS (
     SELECT DISTINCT period, {month_index("period")} AS idx FROM stg_tax
 ),
 members AS (
-    SELECT e.credit_code, p.period, p.idx, e.name, e.region_code, e.industry_code,
-           e.above_scale, e.cultivation_pool, e.operating_status
+    SELECT e.credit_code, p.period, p.idx
     FROM periods AS p JOIN dim_enterprise AS e ON {IN_FORCE.format(alias="e", period="p.period")}
 ),
 window_sums AS (
@@ -59,16 +58,17 @@ crossed AS (
     FROM runs AS r
 ),
 listed AS (
-    SELECT c.*, m.name, m.region_code, m.industry_code, m.cultivation_pool,
+    SELECT c.*, e.name, e.region_code, e.industry_code, e.cultivation_pool,
            s.threshold, c.sales / s.threshold AS share,
            CASE WHEN c.crossed_period IS NOT NULL
                 THEN c.idx - {month_index("c.crossed_period")} END AS months_since_crossing,
            s.band_lower, s.band_upper, s.recent
     FROM crossed AS c
-    JOIN members AS m ON m.credit_code = c.credit_code AND m.period = c.period
+    JOIN dim_enterprise AS e
+      ON e.credit_code = c.credit_code AND {IN_FORCE.format(alias="e", period="c.period")}
     CROSS JOIN settings AS s
-    WHERE c.period >= :from_period AND NOT m.above_scale
-      AND (m.operating_status IS NULL OR m.operating_status <> '注销')
+    WHERE c.period >= :from_period AND NOT e.above_scale
+      AND (e.operating_status IS NULL OR e.operating_status <> '注销')
 )
 SELECT credit_code, period, name, region_code, industry_code, cultivation_pool, sales,
        months_with_sales, threshold, share,
