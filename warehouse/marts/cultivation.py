@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from warehouse.marts.fragments import IN_FORCE, PRIOR_YEAR, month_index, rule
+from warehouse.marts.fragments import IN_FORCE, PRIOR_YEAR, loaded_periods, month_index, rule
 
 CULTIVATION = f"""
 INSERT INTO mart_cultivation (credit_code, period, name, region_code, industry_code,
@@ -27,7 +27,7 @@ WITH settings AS (
            {rule("cultivation.recent_crossing_months")} AS recent
 ),
 periods AS (
-    SELECT DISTINCT period, {month_index("period")} AS idx FROM stg_tax
+    SELECT period, {month_index("period")} AS idx FROM {loaded_periods("stg_tax")} AS t
 ),
 members AS (
     SELECT e.credit_code, p.period, p.idx
