@@ -9,9 +9,11 @@ import sqlalchemy as sa
 
 from tests.files import (
     code,
+    electricity_rows,
     registry_row,
     statistics_row,
     tax_row,
+    write_electricity_csv,
     write_registry_csv,
     write_statistics_xlsx,
     write_tax_xlsx,
@@ -20,6 +22,7 @@ from tests.warehouse.helpers import load_month, rows
 
 A, B, C = code(1), code(2), code(3)
 COUNTY, HANCUN, LIUQIAO = "340621000000", "340621101000", "340621102000"
+SUIXI = "340621100000"  # the statistics rows' default 区划代码
 # Enterprises with nothing to report (zero rows): wide-audience figures need three
 # enterprises behind them, and these make up the numbers without changing the sums.
 QUIET = {"韩村镇": (code(11), code(12)), "刘桥镇": (code(21), code(22))}
@@ -240,6 +243,9 @@ def test_new_above_scale_enterprises(engine: sa.Engine, landing: Path) -> None:
     assert indicator(engine, "new_above_scale_count", "2022-02").value_ytd == 1
     # B left the roster in March but entered this year: still counted; C is new.
     assert indicator(engine, "new_above_scale_count", "2022-03").value_ytd == 2
+    # Unregistered, B is still placed in March by its February row (it has no March row).
+    town = indicator(engine, "new_above_scale_count", "2022-03", SUIXI)
+    assert (town.value_ytd, town.enterprise_count) == (2, 2)
     assert indicator(engine, "new_above_scale_count", "2021-12").value_ytd is None
 
 
@@ -279,3 +285,84 @@ def test_per_mu_tax_of_above_scale_enterprises(engine: sa.Engine, landing: Path)
     hancun = indicator(engine, "per_mu_tax_yuan", "2022-02", HANCUN)
     assert hancun.value_ytd == pytest.approx((100 + 60) / (20 + 5 + 5))
     assert indicator(engine, "per_mu_tax_yuan", "2022-02", LIUQIAO).value_ytd is None
+
+
+def electricity(landing: Path, period: str, *accounts: tuple[str, str, str, int, int]) -> None:
+    yyyymm = period.replace("-", "")
+    write_electricity_csv(
+        landing / "electricity" / period / f"城区_{yyyymm}.csv",
+        electricity_rows(list(accounts), yyyymm),
+    )
+
+
+def test_facts_are_placed_where_the_enterprise_was_that_month(
+    engine: sa.Engine, landing: Path
+) -> None:
+    # A moves from 韩村镇 to 刘桥镇 in February. B is never registered: placed by the
+    # 区划代码 of its latest statistics row up to the month (none yet in January; March's
+    # row has none, so February's still holds; April's moves it).
+    register(
+        landing, "2022-01", registry_row(A, "甲公司", "韩村镇"), *quiet_register("韩村镇", "刘桥镇")
+    )
+    register(
+        landing, "2022-02", registry_row(A, "甲公司", "刘桥镇"), *quiet_register("韩村镇", "刘桥镇")
+    )
+    stats(landing, "2022-02", statistics_row(B, "乙公司", 100, 90, region=LIUQIAO))
+    stats(landing, "2022-03", statistics_row(B, "乙公司", 150, 90, region=""))
+    stats(landing, "2022-04", statistics_row(B, "乙公司", 200, 90, region=HANCUN))
+    quiet = [c for town in ("韩村镇", "刘桥镇") for c in QUIET[town]]
+    months = ("2022-01", "2022-02", "2022-03", "2022-04")
+    for n, period in enumerate(months, start=1):
+        tax(
+            landing,
+            period,
+            tax_row(A, "甲公司", 10.0 * n, period=period),
+            tax_row(B, "乙公司", 1.0 * n, period=period),
+            *quiet_tax(period, "韩村镇", "刘桥镇"),
+        )
+        # A has two meters (one payer); one meter resolves to nobody (a payer of its own).
+        electricity(
+            landing,
+            period,
+            ("1000000001", "甲公司", A, 100 * n, 50),
+            ("1000000002", "甲公司二厂", A, 1000 * n, None),
+            ("1000000003", "无名户", "", 7, 7),
+            *((f"20000000{i:02d}", f"静{c[-4:]}公司", c, 0, 0) for i, c in enumerate(quiet)),
+        )
+    load(engine, landing, *months)
+
+    placed = {
+        (r.credit_code, r.period): r.region_code
+        for r in rows(
+            engine, "SELECT * FROM mart_enterprise_month WHERE credit_code IN (:a, :b)", a=A, b=B
+        )
+    }
+    assert [placed[A, p] for p in months] == [HANCUN, LIUQIAO, LIUQIAO, LIUQIAO]
+    assert [placed[B, p] for p in months] == [None, LIUQIAO, LIUQIAO, HANCUN]
+
+    def counts(code_: str, region: str) -> list[int]:
+        return [indicator(engine, code_, p, region).enterprise_count for p in months]
+
+    # Two quiet enterprises in each town; A and B where they were that month.
+    assert counts("vat_yuan", HANCUN) == [3, 2, 2, 3]
+    assert counts("vat_yuan", LIUQIAO) == [2, 4, 4, 3]
+    assert counts("vat_yuan", COUNTY) == [6, 6, 6, 6]
+    assert indicator(engine, "vat_yuan", "2022-01", HANCUN).value == 10.0
+    assert indicator(engine, "vat_yuan", "2022-03", LIUQIAO).value == 30.0 + 3.0
+    assert indicator(engine, "total_tax_yuan", "2022-03", LIUQIAO).value == 33.0
+    assert indicator(engine, "vat_yuan", "2022-04", HANCUN).value == 4.0
+    assert indicator(engine, "vat_yuan", "2022-04", LIUQIAO).value == 40.0
+    assert indicator(engine, "vat_yuan", "2022-04").value_ytd == sum(11.0 * n for n in range(1, 5))
+
+    assert counts("electricity_kwh", HANCUN) == [3, 2, 2, 2]
+    assert counts("electricity_kwh", LIUQIAO) == [2, 3, 3, 3]
+    assert counts("electricity_kwh", COUNTY) == [6, 6, 6, 6]
+    january = indicator(engine, "electricity_kwh", "2022-01", HANCUN)
+    assert (january.value, january.value_ytd) == (1100, 1100)
+    april = indicator(engine, "electricity_kwh", "2022-04", LIUQIAO)
+    # A was in 韩村镇 in January: 刘桥镇's year to date starts in February.
+    assert (april.value, april.value_ytd) == (4400, 2200 + 3300 + 4400)
+    county = indicator(engine, "electricity_kwh", "2022-04")
+    assert county.value == 4400 + 7
+    # Same scope: the meters with a prior-year figure, 400 + 7 kWh against 50 + 7.
+    assert county.yoy_pct == pytest.approx(100 * (407 / 57 - 1))

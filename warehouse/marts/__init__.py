@@ -13,12 +13,14 @@ figures) never show a figure about fewer than three enterprises; the enterprise-
 marts and lists are for the bureau's staff.
 
 A load rebuilds only the marts that read what it replaced, from the first period it
-affects on.
+affects on. ``mart_enterprise_month`` comes first: it places every enterprise a fact
+names in each month, and the indicator marts join it to place their facts
+(:func:`warehouse.marts.fragments.located`) instead of looking each one up.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
 
@@ -86,6 +88,15 @@ DEPENDENT_MARTS: dict[str, tuple[Rebuild, ...]] = {
     "targets": (rebuild_target_progress,),
 }
 
+#: Every mart, each after the marts it reads (``mart_enterprise_month`` before the
+#: indicators that place facts with it, the indicators before the ranking and targets).
+ALL_MARTS: tuple[Rebuild, ...] = (
+    *ENTERPRISE,
+    rebuild_published,
+    rebuild_investment_indicators,
+    rebuild_target_progress,
+)
+
 #: A period before any data: rebuilding from here rebuilds everything.
 EVERY_PERIOD = "0000-01"
 
@@ -98,13 +109,18 @@ def rebuild_marts(connection: sa.Connection, source: str, from_period: str) -> N
 
 def rebuild_all_marts(connection: sa.Connection, from_period: str) -> None:
     """Rebuild every mart from ``from_period`` on (after a change that touches them all)."""
-    for rebuild in (
-        *ENTERPRISE,
-        rebuild_published,
-        rebuild_investment_indicators,
-        rebuild_target_progress,
-    ):
+    for rebuild in ALL_MARTS:
         rebuild(connection, from_period)
+
+
+def in_dependency_order(rebuilds: Iterable[Rebuild]) -> list[Rebuild]:
+    """``rebuilds`` sorted so that each mart comes after the marts it reads.
+
+    For rebuilding the union of several sources' ``DEPENDENT_MARTS`` once: their
+    first-seen order is not enough (electricity's list then tax's would put the town
+    ranking before the tax indicators it reads).
+    """
+    return sorted(rebuilds, key=ALL_MARTS.index)
 
 
 def rebuild_rule_marts(connection: sa.Connection) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from warehouse.marts.fragments import IN_FORCE, month_index, rule
+from warehouse.marts.fragments import IN_FORCE, loaded_periods, month_index, rule
 
 CULTIVATION = f"""
 INSERT INTO mart_cultivation (credit_code, period, name, region_code, industry_code,
@@ -27,21 +27,20 @@ WITH settings AS (
            {rule("cultivation.recent_crossing_months")} AS recent
 ),
 periods AS (
-    SELECT DISTINCT period, {month_index("period")} AS idx FROM stg_tax
+    SELECT period, {month_index("period")} AS idx FROM {loaded_periods("stg_tax")} AS t
 ),
 members AS (
-    SELECT e.credit_code, p.period, p.idx, e.name, e.region_code, e.industry_code,
-           e.above_scale, e.cultivation_pool, e.operating_status
+    SELECT e.credit_code, p.period, p.idx
     FROM periods AS p JOIN dim_enterprise AS e ON {IN_FORCE.format(alias="e", period="p.period")}
 ),
 -- Each member month and each tax row of its enterprises, so that a trailing window over
 -- month numbers sums the twelve months ending with each member month in one pass.
 keyed AS (
-    SELECT credit_code, period, idx, 1 AS is_member FROM members
-    UNION ALL
-    SELECT t.credit_code, t.period, {month_index("t.period")}, 0 FROM fact_tax AS t
-    WHERE NOT EXISTS (SELECT 1 FROM members AS m
-                      WHERE m.credit_code = t.credit_code AND m.period = t.period)
+    SELECT credit_code, period, idx, MAX(is_member) AS is_member
+    FROM (SELECT credit_code, period, idx, 1 AS is_member FROM members
+          UNION ALL
+          SELECT credit_code, period, {month_index("period")}, 0 FROM fact_tax) AS k
+    GROUP BY credit_code, period, idx
 ),
 trailing_sums AS (
     SELECT k.credit_code, k.period, k.idx, k.is_member,
@@ -70,16 +69,17 @@ crossed AS (
     FROM runs AS r
 ),
 listed AS (
-    SELECT c.*, m.name, m.region_code, m.industry_code, m.cultivation_pool,
+    SELECT c.*, e.name, e.region_code, e.industry_code, e.cultivation_pool,
            s.threshold, c.sales / s.threshold AS share,
            CASE WHEN c.crossed_period IS NOT NULL
                 THEN c.idx - {month_index("c.crossed_period")} END AS months_since_crossing,
            s.band_lower, s.band_upper, s.recent
     FROM crossed AS c
-    JOIN members AS m ON m.credit_code = c.credit_code AND m.period = c.period
+    JOIN dim_enterprise AS e
+      ON e.credit_code = c.credit_code AND {IN_FORCE.format(alias="e", period="c.period")}
     CROSS JOIN settings AS s
-    WHERE c.period >= :from_period AND NOT m.above_scale
-      AND (m.operating_status IS NULL OR m.operating_status <> '注销')
+    WHERE c.period >= :from_period AND NOT e.above_scale
+      AND (e.operating_status IS NULL OR e.operating_status <> '注销')
 )
 SELECT credit_code, period, name, region_code, industry_code, cultivation_pool, sales,
        months_with_sales, threshold, share,

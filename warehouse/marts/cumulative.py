@@ -14,6 +14,11 @@
 ``per_mu_tax_yuan``: those with land; for ``new_above_scale_count``: the entrants). Figures
 about fewer than three are null and ``suppressed``; the two counts are never suppressed:
 how many enterprises there are says nothing about any one of them.
+
+Rows are placed by joining ``mart_enterprise_month`` (:func:`fragments.located`), rebuilt
+before these; the four cumulative indicators come from one pass over the file's rows. An
+entrant absent from a later period's file may have no row in that mart for the period:
+it is placed by :func:`fragments.location` then.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from warehouse.marts.fragments import (
     PRIOR_YEAR,
     by_region,
     grid,
+    loaded_periods,
+    located,
     location,
     shown,
     suppressed,
@@ -38,34 +45,60 @@ INSERT INTO mart_indicator_month (region_code, period, indicator, unit, value, v
                                   yoy_pct, ytd_yoy_pct, enterprise_count, suppressed)"""
 _N = "enterprises"
 
+CUMULATIVE_INDICATORS = (
+    ("gross_output_yuan", "yuan", "output_ytd_yuan", "output_prior_ytd_yuan"),
+    ("revenue_yuan", "yuan", "revenue_ytd_yuan", "revenue_prior_ytd_yuan"),
+    ("profit_yuan", "yuan", "profit_ytd_yuan", "profit_prior_ytd_yuan"),
+    ("energy_tce", "tce", "energy_ytd_tce", "energy_prior_ytd_tce"),
+)
+
+_FIGURES = ", ".join(f"s.{ytd}, s.{prior}" for _, _, ytd, prior in CUMULATIVE_INDICATORS)
+
+# Per indicator: Σ 本年累计; the same over the rows that report 上年同期; Σ 上年同期.
+_SUMS = ",\n           ".join(
+    f"""SUM(COALESCE({ytd}, 0)) AS {code}_ytd,
+           SUM(CASE WHEN {prior} IS NOT NULL THEN COALESCE({ytd}, 0) ELSE 0 END)
+               AS {code}_scoped,
+           SUM(COALESCE({prior}, 0)) AS {code}_prior"""
+    for code, _, ytd, prior in CUMULATIVE_INDICATORS
+)
+_WIDE = ",\n           ".join(
+    f"COALESCE(b.{code}_{part}, 0) AS {code}_{part}"
+    for code, *_ in CUMULATIVE_INDICATORS
+    for part in ("ytd", "scoped", "prior")
+)
+_LONG = "\n    UNION ALL\n".join(
+    f"""    SELECT '{code}' AS indicator, '{unit}' AS unit, period, region_code,
+           {code}_ytd AS ytd, {code}_scoped AS scoped, {code}_prior AS prior, enterprises
+    FROM wide"""
+    for code, unit, _, _ in CUMULATIVE_INDICATORS
+)
+
+# The four indicators are summed in one pass over the statistics rows, then one row each.
 CUMULATIVE = f"""{_COLUMNS}
-WITH located AS (
-    SELECT s.period, s.{{ytd}} AS ytd, s.{{prior}} AS prior,
-           {location("s.credit_code", "s.period")} AS region_code
+WITH placed AS (
+    SELECT s.period, {_FIGURES}, m.region_code
     FROM fact_statistics AS s
+    {located("m", "s.credit_code", "s.period")}
     WHERE s.period >= :window_start
 ),
-sums AS ({
-    by_region(
-        "located",
-        '''SUM(COALESCE(ytd, 0)) AS ytd,
-           SUM(CASE WHEN prior IS NOT NULL THEN COALESCE(ytd, 0) ELSE 0 END) AS scoped,
-           SUM(COALESCE(prior, 0)) AS prior, COUNT(*) AS enterprises''',
-    )
-}),
-cumulative AS (
-    SELECT g.period, g.region_code, COALESCE(b.ytd, 0) AS ytd,
-           COALESCE(b.scoped, 0) AS scoped, COALESCE(b.prior, 0) AS prior,
+sums AS ({by_region("placed", f"{_SUMS}, COUNT(*) AS enterprises")}),
+wide AS (
+    SELECT g.period, g.region_code,
+           {_WIDE},
            COALESCE(b.enterprises, 0) AS enterprises
     FROM {grid("stg_statistics")} AS g
     LEFT JOIN sums AS b ON b.period = g.period AND b.region_code = g.region_code
+),
+cumulative AS (
+{_LONG}
 ),
 previous AS (
     SELECT c.*,
            LAG(period) OVER w AS prev_period, LAG(ytd) OVER w AS prev_ytd,
            LAG(scoped) OVER w AS prev_scoped, LAG(prior) OVER w AS prev_prior
     FROM cumulative AS c
-    WINDOW w AS (PARTITION BY region_code, SUBSTR(period, 1, 4) ORDER BY period)
+    WINDOW w AS (PARTITION BY indicator, region_code, SUBSTR(period, 1, 4) ORDER BY period)
 ),
 months AS (
     SELECT p.*,
@@ -73,7 +106,7 @@ months AS (
                 THEN 1 ELSE 0 END AS consecutive
     FROM previous AS p
 )
-SELECT region_code, period, :indicator, :unit,
+SELECT region_code, period, indicator, unit,
        {shown("CASE WHEN consecutive = 1 THEN ytd - prev_ytd END", _N)},
        {shown("ytd", _N)},
        {
@@ -89,20 +122,14 @@ FROM months
 WHERE period >= :from_period
 """
 
-CUMULATIVE_INDICATORS = (
-    ("gross_output_yuan", "yuan", "output_ytd_yuan", "output_prior_ytd_yuan"),
-    ("revenue_yuan", "yuan", "revenue_ytd_yuan", "revenue_prior_ytd_yuan"),
-    ("profit_yuan", "yuan", "profit_ytd_yuan", "profit_prior_ytd_yuan"),
-    ("energy_tce", "tce", "energy_ytd_tce", "energy_prior_ytd_tce"),
-)
-
 ABOVE_SCALE_COUNT = f"""{_COLUMNS}
-WITH located AS (
-    SELECT s.period, {location("s.credit_code", "s.period")} AS region_code
+WITH placed AS (
+    SELECT s.period, m.region_code
     FROM fact_statistics AS s
+    {located("m", "s.credit_code", "s.period")}
     WHERE s.period >= :window_start
 ),
-sums AS ({by_region("located", "COUNT(*) AS value")})
+sums AS ({by_region("placed", "COUNT(*) AS value")})
 SELECT g.region_code, g.period, 'above_scale_count', 'enterprises',
 COALESCE(b.value, 0), NULL, NULL, NULL,
        COALESCE(b.value, 0), FALSE
@@ -116,13 +143,18 @@ _LAST_YEAR_LOADED = f"""CASE WHEN EXISTS (SELECT 1 FROM periods AS last
             THEN COALESCE(b.value, 0) END"""
 
 NEW_ABOVE_SCALE_COUNT = f"""{_COLUMNS}
-WITH periods AS (SELECT DISTINCT period FROM stg_statistics WHERE period >= :window_start),
+WITH periods AS (
+    SELECT period FROM {loaded_periods("stg_statistics", ":window_start")} AS loaded
+),
 entrants AS (
-    SELECT p.period, s.credit_code, {location("s.credit_code", "p.period")} AS region_code
+    SELECT p.period, s.credit_code,
+           CASE WHEN m.credit_code IS NOT NULL THEN m.region_code
+                ELSE {location("s.credit_code", "p.period")} END AS region_code
     FROM periods AS p
     JOIN (SELECT credit_code, MIN(period) AS first_period FROM fact_statistics
           GROUP BY credit_code, SUBSTR(period, 1, 4)) AS s
       ON SUBSTR(s.first_period, 1, 4) = SUBSTR(p.period, 1, 4) AND s.first_period <= p.period
+    {located("m", "s.credit_code", "p.period")}
     WHERE NOT EXISTS (SELECT 1 FROM fact_statistics AS last
                        WHERE last.credit_code = s.credit_code
                          AND SUBSTR(last.period, 1, 4) = {LAST_YEAR.format(p="p.period")})
@@ -152,10 +184,10 @@ taxed AS (
           AND t.period >= SUBSTR(r.period, 1, 4) || '-01'
     GROUP BY r.period, r.credit_code, r.region_code, r.land_mu
 ),
+tax_periods AS (SELECT period FROM {loaded_periods("stg_tax")} AS t),
 complete AS (
-    SELECT p.period FROM (SELECT DISTINCT period FROM stg_statistics
-                          WHERE period >= :window_start) AS p
-    WHERE (SELECT COUNT(DISTINCT t.period) FROM stg_tax AS t
+    SELECT p.period FROM {loaded_periods("stg_statistics", ":window_start")} AS p
+    WHERE (SELECT COUNT(*) FROM tax_periods AS t
             WHERE SUBSTR(t.period, 1, 4) = SUBSTR(p.period, 1, 4) AND t.period <= p.period)
           = {MONTH.format(p="p.period")}
 ),
@@ -203,12 +235,7 @@ def rebuild_statistics_indicators(connection: sa.Connection, from_period: str) -
     """Rebuild the indicators of the statistics file alone from ``from_period`` on."""
     codes = [code for code, *_ in CUMULATIVE_INDICATORS]
     _delete(connection, [*codes, "above_scale_count", "new_above_scale_count"], from_period)
-    for code, unit, ytd, prior in CUMULATIVE_INDICATORS:
-        connection.execute(
-            sa.text(CUMULATIVE.format(ytd=ytd, prior=prior)),
-            {"indicator": code, "unit": unit, **_window(from_period)},
-        )
-    for sql in (ABOVE_SCALE_COUNT, NEW_ABOVE_SCALE_COUNT):
+    for sql in (CUMULATIVE, ABOVE_SCALE_COUNT, NEW_ABOVE_SCALE_COUNT):
         connection.execute(sa.text(sql), _window(from_period))
 
 

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-DECLINE_WATCH = """
+from warehouse.marts.fragments import loaded_periods
+
+DECLINE_WATCH = f"""
 INSERT INTO mart_decline_watch (credit_code, period, measure, name, region_code,
     key_enterprise, value, prior_year_value, yoy_pct, consecutive_months, level)
 WITH electricity AS (
@@ -41,10 +43,10 @@ measured AS (
 ),
 numbered AS (
     SELECT period, 'electricity_kwh' AS measure, ROW_NUMBER() OVER (ORDER BY period) AS seq
-    FROM (SELECT DISTINCT period FROM stg_electricity) AS loaded
+    FROM {loaded_periods("stg_electricity")} AS loaded
     UNION ALL
     SELECT period, 'gross_output_yuan', ROW_NUMBER() OVER (ORDER BY period)
-    FROM (SELECT DISTINCT period FROM stg_statistics) AS loaded
+    FROM {loaded_periods("stg_statistics")} AS loaded
 ),
 declining AS (
     SELECT m.*, s.seq,

@@ -77,14 +77,18 @@ taxed AS (
      AND t.period >= SUBSTR(m.through_period, 1, 4) || '-01'
     GROUP BY m.credit_code, m.year
 ),
+latest_report AS (
+    SELECT x.credit_code, y.year, MAX(x.period) AS period
+    FROM years AS y
+    JOIN fact_statistics AS x
+      ON x.period <= y.through_period AND x.period >= SUBSTR(y.through_period, 1, 4) || '-01'
+    GROUP BY x.credit_code, y.year
+),
 reported AS (
     SELECT m.credit_code, m.year, s.revenue_ytd_yuan, s.energy_ytd_tce, s.employees
     FROM members AS m
-    JOIN fact_statistics AS s
-      ON s.credit_code = m.credit_code
-     AND s.period = (SELECT MAX(x.period) FROM fact_statistics AS x
-                      WHERE x.credit_code = m.credit_code AND x.period <= m.through_period
-                        AND x.period >= SUBSTR(m.through_period, 1, 4) || '-01')
+    JOIN latest_report AS l ON l.credit_code = m.credit_code AND l.year = m.year
+    JOIN fact_statistics AS s ON s.credit_code = l.credit_code AND s.period = l.period
 ),
 figures AS (
     SELECT m.*,

@@ -1,11 +1,15 @@
 """Indicators that flow month by month (electricity, taxes) in ``mart_indicator_month``.
 
 One row per region (county, town, park) per month per indicator. A monthly query yields
-``(period, region_code, value, scoped, prior, enterprises)``: ``scoped`` and ``prior`` are
-the two sides of year-on-year growth, ``enterprises`` how many enterprises (an unresolved
-metering account counts as one) the month's figure sums. The year to date needs every
-month of the year up to the period; its growth needs a prior figure for every one of
-those months. A row about fewer than three enterprises shows no figures (suppressed).
+``(indicator, unit, period, region_code, value, scoped, prior, enterprises)``: ``scoped``
+and ``prior`` are the two sides of year-on-year growth, ``enterprises`` how many
+enterprises (an unresolved metering account counts as one) the month's figure sums. The
+year to date needs every month of the year up to the period; its growth needs a prior
+figure for every one of those months. A row about fewer than three enterprises shows no
+figures (suppressed).
+
+Facts are placed by joining ``mart_enterprise_month`` (:func:`fragments.located`), rebuilt
+before these; the four tax indicators come from one pass over ``fact_tax``.
 """
 
 from __future__ import annotations
@@ -16,8 +20,8 @@ from warehouse.marts.fragments import (
     PRIOR_YEAR,
     by_region,
     grid,
-    location,
-    replace_indicator,
+    located,
+    replace_indicators,
     shown,
     suppressed,
     window_start,
@@ -41,10 +45,10 @@ running AS (
            SUM(scoped) OVER ytd AS scoped_ytd,
            SUM(prior) OVER ytd AS prior_ytd
     FROM monthly AS m
-    WINDOW ytd AS (PARTITION BY region_code, SUBSTR(period, 1, 4) ORDER BY period
+    WINDOW ytd AS (PARTITION BY indicator, region_code, SUBSTR(period, 1, 4) ORDER BY period
                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 )
-SELECT region_code, period, :indicator, :unit, {shown("value", "enterprises")},
+SELECT region_code, period, indicator, unit, {shown("value", "enterprises")},
        {shown(_YTD, "enterprises")}, {shown(_YOY, "enterprises")},
        {shown(_YTD_YOY, "enterprises")}, enterprises, {suppressed("enterprises")}
 FROM running
@@ -53,75 +57,91 @@ WHERE period >= :from_period
 
 # Electricity: the county sums every loaded row, resolved or not; a town or park the
 # rows of enterprises located there that month. Growth is same-scope: only rows that
-# give a prior-year kWh count on either side.
+# give a prior-year kWh count on either side. The rows are summed per payer (an
+# enterprise, or an unresolved account) first: one placement per payer, not per account.
 ELECTRICITY = f"""
-WITH located AS (
-    SELECT f.period, f.kwh, f.kwh_prior_year, COALESCE(f.credit_code, f.account_no) AS payer,
-           CASE WHEN f.credit_code IS NOT NULL
-                THEN {location("f.credit_code", "f.period")} END AS region_code
-    FROM fact_electricity AS f
-    WHERE f.period >= :window_start
+WITH payers AS (
+    SELECT period, credit_code, COALESCE(credit_code, account_no) AS payer,
+           SUM(kwh) AS kwh,
+           SUM(CASE WHEN kwh_prior_year IS NOT NULL THEN kwh ELSE 0 END) AS scoped,
+           SUM(COALESCE(kwh_prior_year, 0)) AS prior
+    FROM fact_electricity
+    WHERE period >= :window_start
+    GROUP BY period, credit_code, COALESCE(credit_code, account_no)
+),
+placed AS (
+    SELECT p.period, p.payer, p.kwh, p.scoped, p.prior, m.region_code
+    FROM payers AS p
+    {located("m", "p.credit_code", "p.period")}
 ),
 sums AS ({
     by_region(
-        "located",
-        '''SUM(kwh) AS value,
-           SUM(CASE WHEN kwh_prior_year IS NOT NULL THEN kwh ELSE 0 END) AS scoped,
-           SUM(COALESCE(kwh_prior_year, 0)) AS prior,
+        "placed",
+        '''SUM(kwh) AS value, SUM(scoped) AS scoped, SUM(prior) AS prior,
            COUNT(DISTINCT payer) AS enterprises''',
     )
 })
-SELECT g.period, g.region_code, COALESCE(b.value, 0) AS value,
-       COALESCE(b.scoped, 0) AS scoped, COALESCE(b.prior, 0) AS prior,
-       COALESCE(b.enterprises, 0) AS enterprises
+SELECT 'electricity_kwh' AS indicator, 'kWh' AS unit, g.period, g.region_code,
+       COALESCE(b.value, 0) AS value, COALESCE(b.scoped, 0) AS scoped,
+       COALESCE(b.prior, 0) AS prior, COALESCE(b.enterprises, 0) AS enterprises
 FROM {grid("stg_electricity")} AS g
 LEFT JOIN sums AS b ON b.period = g.period AND b.region_code = g.region_code
 """
 
-# Taxes: sums over the loaded tax rows; growth against the same region's figure for
-# the same month a year earlier as loaded (none when that month is not loaded).
-TAX = f"""
-WITH located AS (
-    SELECT t.period, t.{{column}} AS amount, {location("t.credit_code", "t.period")} AS region_code
-    FROM fact_tax AS t
-    WHERE t.period >= :window_start
-),
-sums AS ({by_region("located", "SUM(amount) AS value, COUNT(*) AS enterprises")}),
-monthly AS (
-    SELECT g.period, g.region_code, COALESCE(b.value, 0) AS value,
-           COALESCE(b.enterprises, 0) AS enterprises
-    FROM {grid("stg_tax")} AS g
-    LEFT JOIN sums AS b ON b.period = g.period AND b.region_code = g.region_code
-)
-SELECT m.period, m.region_code, m.value, m.value AS scoped, last.value AS prior,
-       m.enterprises
-FROM monthly AS m
-LEFT JOIN monthly AS last
-       ON last.region_code = m.region_code AND last.period = {PRIOR_YEAR.format(p="m.period")}
-"""
-
 TAX_INDICATORS = ("vat_yuan", "total_tax_yuan", "taxable_sales_yuan", "vat_refund_yuan")
 
+_TAX_SUMS = ", ".join(f"SUM({column}) AS {column}" for column in TAX_INDICATORS)
+_TAX_MONTHLY = ", ".join(f"COALESCE(b.{column}, 0) AS {column}" for column in TAX_INDICATORS)
+_TAX_LONG = "\n    UNION ALL\n".join(
+    f"    SELECT '{column}' AS indicator, period, region_code, {column} AS value, enterprises"
+    f" FROM wide"
+    for column in TAX_INDICATORS
+)
 
-def rebuild_indicator(
-    connection: sa.Connection, indicator: str, unit: str, monthly_sql: str, from_period: str
-) -> None:
-    """Rebuild one flow indicator of ``mart_indicator_month`` from ``from_period`` on."""
-    parameters = {
-        "indicator": indicator,
-        "unit": unit,
-        "from_period": from_period,
-        "window_start": window_start(from_period),
-    }
-    replace_indicator(connection, INDICATOR_MONTH.format(monthly=monthly_sql), parameters)
+# Taxes: sums over the loaded tax rows; growth against the same region's figure for
+# the same month a year earlier as loaded (none when that month is not loaded). The
+# four indicators are summed in one pass, then one row each.
+TAX = f"""
+WITH placed AS (
+    SELECT t.period, {", ".join(f"t.{column}" for column in TAX_INDICATORS)}, m.region_code
+    FROM fact_tax AS t
+    {located("m", "t.credit_code", "t.period")}
+    WHERE t.period >= :window_start
+),
+sums AS ({by_region("placed", f"{_TAX_SUMS}, COUNT(*) AS enterprises")}),
+wide AS (
+    SELECT g.period, g.region_code, {_TAX_MONTHLY}, COALESCE(b.enterprises, 0) AS enterprises
+    FROM {grid("stg_tax")} AS g
+    LEFT JOIN sums AS b ON b.period = g.period AND b.region_code = g.region_code
+),
+monthly AS (
+{_TAX_LONG}
+)
+SELECT m.indicator, 'yuan' AS unit, m.period, m.region_code, m.value, m.value AS scoped,
+       last.value AS prior, m.enterprises
+FROM monthly AS m
+LEFT JOIN monthly AS last
+       ON last.indicator = m.indicator AND last.region_code = m.region_code
+      AND last.period = {PRIOR_YEAR.format(p="m.period")}
+"""
+
+
+def _parameters(from_period: str) -> dict[str, str]:
+    return {"from_period": from_period, "window_start": window_start(from_period)}
 
 
 def rebuild_electricity_indicator(connection: sa.Connection, from_period: str) -> None:
-    """Rebuild ``electricity_kwh`` from ``from_period`` on."""
-    rebuild_indicator(connection, "electricity_kwh", "kWh", ELECTRICITY, from_period)
+    """Rebuild ``electricity_kwh`` from ``from_period`` on (after ``mart_enterprise_month``)."""
+    replace_indicators(
+        connection,
+        ["electricity_kwh"],
+        INDICATOR_MONTH.format(monthly=ELECTRICITY),
+        _parameters(from_period),
+    )
 
 
 def rebuild_tax_indicators(connection: sa.Connection, from_period: str) -> None:
-    """Rebuild the tax indicators from ``from_period`` on."""
-    for column in TAX_INDICATORS:
-        rebuild_indicator(connection, column, "yuan", TAX.format(column=column), from_period)
+    """Rebuild the tax indicators from ``from_period`` on (after ``mart_enterprise_month``)."""
+    replace_indicators(
+        connection, TAX_INDICATORS, INDICATOR_MONTH.format(monthly=TAX), _parameters(from_period)
+    )

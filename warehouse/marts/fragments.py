@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import sqlalchemy as sa
 
@@ -13,6 +13,8 @@ IN_FORCE = (
 
 #: Where enterprise ``{code}`` was in ``{period}``: its register version then; for an
 #: enterprise not in the register, the 区划代码 of its latest statistics row up to then.
+#: Correlated (two index probes per row): the marts place their facts with
+#: :func:`located` instead, and use this only for a pair ``mart_enterprise_month`` lacks.
 LOCATION = """COALESCE(
     (SELECT loc_e.region_code FROM dim_enterprise AS loc_e
       WHERE loc_e.credit_code = {code} AND loc_e.valid_from <= {period}
@@ -37,29 +39,65 @@ COUNTY = "(SELECT region_code FROM dim_region WHERE kind = 'county')"
 
 
 def location(code: str, period: str) -> str:
-    """The region of enterprise ``code`` in ``period`` (SQL expressions)."""
+    """The region of enterprise ``code`` in ``period`` (SQL expressions), probed per row."""
     return LOCATION.format(code=code, period=period)
 
 
-def by_region(located: str, measures: str) -> str:
-    """Aggregate ``measures`` over a CTE ``{located}`` for the county and for each region.
+def located(alias: str, code: str, period: str) -> str:
+    """A LEFT JOIN of ``mart_enterprise_month`` as ``alias`` on enterprise ``code`` in
+    ``period`` (SQL expressions, ``period`` from ``:window_start`` on):
+    ``{alias}.region_code`` is then where it was.
 
-    ``located`` has ``period`` and ``region_code`` columns; the county row sums every
+    ``mart_enterprise_month`` holds every enterprise a fact names in the fact's period,
+    placed as :data:`LOCATION` places it, so a fact of ``code`` in ``period`` finds its
+    row (a NULL ``code`` finds none: not located). It is rebuilt first in every rebuild,
+    from the same period or an earlier one, and a period before that is one no load
+    changed; the join is one hash join instead of a correlated probe per fact.
+    """
+    return (
+        f"LEFT JOIN mart_enterprise_month AS {alias}"
+        f" ON {alias}.credit_code = {code} AND {alias}.period = {period}"
+        f" AND {alias}.period >= :window_start"
+    )
+
+
+def by_region(placed: str, measures: str) -> str:
+    """Aggregate ``measures`` over a CTE ``{placed}`` for the county and for each region.
+
+    ``placed`` has ``period`` and ``region_code`` columns; the county row sums every
     row, a town or park row those located there.
     """
     return f"""
-    SELECT period, {COUNTY} AS region_code, {measures} FROM {located} GROUP BY period
+    SELECT period, {COUNTY} AS region_code, {measures} FROM {placed} GROUP BY period
     UNION ALL
-    SELECT period, region_code, {measures} FROM {located}
+    SELECT period, region_code, {measures} FROM {placed}
     WHERE region_code IS NOT NULL AND region_code <> {COUNTY}
     GROUP BY period, region_code"""
+
+
+def loaded_periods(staging: str, since: str | None = None) -> str:
+    """The periods loaded in ``staging`` (from ``since``, an SQL expression, on), one row
+    each: a subquery with a ``period`` column.
+
+    It walks the staging table's primary key (``period`` first) one period to the next,
+    an index probe per period; ``SELECT DISTINCT period`` would read every staged row
+    (a province month's electricity is a million, and history keeps every month).
+    """
+    start = "" if since is None else f" WHERE period >= {since}"
+    return f"""(WITH RECURSIVE walk (period) AS (
+        SELECT CAST(MIN(period) AS VARCHAR(7)) FROM {staging}{start}
+        UNION ALL
+        SELECT CAST((SELECT MIN(n.period) FROM {staging} AS n WHERE n.period > walk.period)
+                    AS VARCHAR(7))
+        FROM walk WHERE walk.period IS NOT NULL
+    ) SELECT period FROM walk WHERE period IS NOT NULL)"""
 
 
 def grid(staging: str) -> str:
     """Every region for every period loaded in ``staging`` from ``:window_start`` on."""
     return (
-        f"(SELECT p.period, r.region_code FROM (SELECT DISTINCT period FROM {staging}"
-        " WHERE period >= :window_start) AS p CROSS JOIN dim_region AS r)"
+        f"(SELECT p.period, r.region_code FROM {loaded_periods(staging, ':window_start')}"
+        " AS p CROSS JOIN dim_region AS r)"
     )
 
 
@@ -107,5 +145,24 @@ def replace_indicator(
             "AND period >= :from_period"
         ),
         parameters,
+    )
+    connection.execute(sa.text(insert_sql), parameters)
+
+
+def replace_indicators(
+    connection: sa.Connection,
+    indicators: Sequence[str],
+    insert_sql: str,
+    parameters: Mapping[str, object],
+) -> None:
+    """Replace the ``mart_indicator_month`` rows of ``indicators`` from ``:from_period``
+    on: delete them, then run ``insert_sql`` (one statement that yields them all, bound
+    to ``parameters``)."""
+    connection.execute(
+        sa.text(
+            "DELETE FROM mart_indicator_month WHERE indicator IN :indicators "
+            "AND period >= :from_period"
+        ).bindparams(sa.bindparam("indicators", expanding=True)),
+        {**parameters, "indicators": list(indicators)},
     )
     connection.execute(sa.text(insert_sql), parameters)

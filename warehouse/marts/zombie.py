@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from warehouse.marts.fragments import IN_FORCE, month_index, rule
+from warehouse.marts.fragments import IN_FORCE, loaded_periods, month_index, rule
 
 ZOMBIE_WATCH = f"""
 INSERT INTO mart_zombie_watch (credit_code, period, name, region_code, industry_code,
     operating_status, land_mu, idle_months, last_active_period)
 WITH watched AS (
-    SELECT DISTINCT e.period, {month_index("e.period")} AS idx
-    FROM stg_electricity AS e
+    SELECT e.period, {month_index("e.period")} AS idx
+    FROM {loaded_periods("stg_electricity")} AS e
     WHERE EXISTS (SELECT 1 FROM stg_tax AS t WHERE t.period = e.period)
 ),
 members AS (
