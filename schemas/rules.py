@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandera.polars as pa
 import polars as pl
 
@@ -52,14 +53,20 @@ class Split:
 def first_failure(frame: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
     """Add ``reason``, ``column_name`` and ``detail`` from the first rule each row fails.
 
-    Each rule's condition is evaluated once (into a temporary column), then the three
-    texts are taken from the first failed rule; a detail is formatted only where its
-    rule is the first failed one.
+    Each rule's condition is evaluated once over every row, giving the first failed rule
+    of each row; the three texts are then taken for the failed rows only (a handful), and
+    are null elsewhere. Rules are row by row: a rule's texts for a row do not depend on
+    the other rows.
     """
-    flags = [f"_failed_{i}" for i in range(len(rules))]
     first = pl.lit(None, dtype=pl.Int32)
     for i in reversed(range(len(rules))):
-        first = pl.when(pl.col(flags[i])).then(pl.lit(i, dtype=pl.Int32)).otherwise(first)
+        first = (
+            pl.when(rules[i].failed.fill_null(False))
+            .then(pl.lit(i, dtype=pl.Int32))
+            .otherwise(first)
+        )
+    failed = frame.lazy().select(first.alias("_first_failed")).collect().to_series()
+    positions = failed.is_not_null().arg_true()
 
     def chosen(attribute: str) -> pl.Expr:
         expression = pl.lit(None, dtype=pl.String)
@@ -67,22 +74,18 @@ def first_failure(frame: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
             value = getattr(rule, attribute)
             value = pl.lit(value, dtype=pl.String) if not isinstance(value, pl.Expr) else value
             expression = pl.when(pl.col("_first_failed") == i).then(value).otherwise(expression)
-        return expression
+        return expression.cast(pl.String)
 
-    return (
-        frame.lazy()
-        .with_columns(
-            rule.failed.fill_null(False).alias(flag)
-            for rule, flag in zip(rules, flags, strict=True)
-        )
-        .with_columns(_first_failed=first)
-        .with_columns(
-            reason=chosen("reason"),
-            column_name=chosen("column_name"),
-            detail=chosen("detail"),
-        )
-        .drop(*flags, "_first_failed")
-        .collect()
+    texts = (
+        frame[positions]
+        .with_columns(_first_failed=failed.gather(positions))
+        .select(reason=chosen("reason"), column_name=chosen("column_name"), detail=chosen("detail"))
+    )
+    return frame.with_columns(
+        pl.repeat(None, frame.height, dtype=pl.String, eager=True)
+        .alias(name)
+        .scatter(positions, texts.get_column(name))
+        for name in texts.columns
     )
 
 
@@ -96,19 +99,17 @@ def mark_duplicates(
     ``conflicting_duplicate``. ``label`` names the key as the file's header does.
 
     One hash pass finds the rows whose key repeats; only those (a handful in a real
-    delivery) go through the per-key windows, and the frame keeps its row order.
+    delivery) go through the per-key windows, and their texts are put back in place.
     """
     candidate = pl.col("reason").is_null()
     repeated = candidate & pl.struct(*key, candidate.alias("_candidate")).is_duplicated()
-    marked = frame.with_row_index("_position").with_columns(_repeated=repeated)
-    suspects = marked.filter(pl.col("_repeated"))
-    if suspects.is_empty():
+    positions = frame.select(repeated).to_series().arg_true()
+    if positions.is_empty():
         return frame
-    judged = _mark_repeated(suspects, key, values, label)
-    return (
-        pl.concat([marked.filter(~pl.col("_repeated")), judged], how="vertical")
-        .sort("_position")
-        .drop("_position", "_repeated")
+    judged = _mark_repeated(frame[positions], key, values, label)
+    return frame.with_columns(
+        frame.get_column(name).clone().scatter(positions, judged.get_column(name))
+        for name in ("reason", "column_name", "detail")
     )
 
 
@@ -148,11 +149,38 @@ def _mark_repeated(
     )
 
 
-def split_rows(frame: pl.DataFrame, valid_columns: Sequence[str]) -> Split:
-    """Split a judged frame into the valid rows (``valid_columns``) and the held rows."""
-    held = frame.filter(pl.col("reason").is_not_null()).select(HELD_COLUMNS)
-    valid = frame.filter(pl.col("reason").is_null()).select(valid_columns)
-    return Split(valid=valid, held=held.sort("file_name", "row_number"))
+def split_rows(
+    frame: pl.DataFrame, valid_columns: Sequence[str], extracts: Sequence[Extract]
+) -> Split:
+    """Split a judged frame into the valid rows (``valid_columns``) and the held rows.
+
+    ``frame``'s ``_extract`` is the position in ``extracts`` of the file each row comes
+    from; a held row's ``raw`` (the row as delivered) is built from that file's cells.
+    """
+    # Filtered after choosing the columns: the others (texts, flags) are not copied.
+    held = (
+        frame.lazy()
+        .filter(pl.col("reason").is_not_null())
+        .select(*HELD_COLUMNS[:-1], "_extract")
+        .collect()
+    )
+    valid = frame.lazy().filter(pl.col("reason").is_null()).select(valid_columns).collect()
+    return Split(valid=valid, held=with_raw(held, extracts).sort("file_name", "row_number"))
+
+
+def with_raw(held: pl.DataFrame, extracts: Sequence[Extract]) -> pl.DataFrame:
+    """The held rows with their ``raw`` JSON, in place of their ``_extract`` position."""
+    raws = [
+        extracts[position]
+        .raw(rows.get_column("row_number"))
+        .with_columns(_extract=pl.lit(position, dtype=held.schema["_extract"]))
+        for (position,), rows in held.group_by("_extract")
+    ]
+    if not raws:
+        return held.drop("_extract").with_columns(raw=pl.lit(None, dtype=pl.String))
+    return held.join(
+        pl.concat(raws), on=["_extract", "row_number"], how="left", maintain_order="left"
+    ).drop("_extract")
 
 
 def cell(column: str, header: str) -> pl.Expr:
@@ -195,8 +223,12 @@ class Contract:
             for check in self.file_checks:
                 check(extract, period)
         headers = dict(extracts[0].headers)
+        files = pl.Series(
+            "_extract",
+            np.repeat(np.arange(len(extracts), dtype=np.int32), [e.rows.height for e in extracts]),
+        )
         rows = pl.concat([e.rows for e in extracts], how="diagonal_relaxed").with_columns(
-            period=pl.lit(period)
+            files, period=pl.lit(period)
         )
         judged = (
             rows.pipe(self.prepare)
@@ -204,6 +236,6 @@ class Contract:
             .pipe(self.finish)
             .pipe(mark_duplicates, self.key, self.values, self.key_label or headers[self.key[0]])
         )
-        split = split_rows(judged, self.valid_columns)
+        split = split_rows(judged, self.valid_columns, extracts)
         self.model.validate(split.valid)
         return split

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import polars as pl
 
-from sources.parsing import parse_number
-from sources.tabular import ColumnSpec, RawTable
+from sources.parsing import CellParser, parse_number
+from sources.tabular import ColumnSpec, DeliveredCells, RawTable
 
 #: A parser turns a text column into a typed one (null where it does not parse).
 Parser = Callable[[pl.Expr], pl.Expr]
@@ -21,8 +21,9 @@ class Extract:
     """One delivered file, read and normalised.
 
     ``rows`` has ``file_name``, ``row_number`` (as a person sees it in the file),
-    ``raw`` (JSON object of header -> value as delivered), every canonical column,
-    and for each parsed column ``<name>_text``, the text it was parsed from.
+    every canonical column, and for each parsed column ``<name>_text``, the text it was
+    parsed from. ``cells`` keeps the same rows' cells as delivered: :meth:`raw` gives the
+    JSON object of header -> value of the rows held back (built for those rows only).
     """
 
     source: str
@@ -32,6 +33,7 @@ class Extract:
     rows: pl.DataFrame
     control_total: Mapping[str, str | None] | None
     headers: Mapping[str, str]
+    cells: DeliveredCells
     preamble: tuple[str, ...] = ()
     control_figures: Mapping[str, float] = field(default_factory=dict)
 
@@ -39,6 +41,11 @@ class Extract:
     def file_name(self) -> str:
         """The file's name in its landing folder."""
         return self.path.name
+
+    def raw(self, row_numbers: pl.Series) -> pl.DataFrame:
+        """``row_number`` and ``raw`` (JSON object of header -> value as delivered) of the
+        rows numbered ``row_numbers``."""
+        return self.cells.raw(row_numbers)
 
 
 def file_sha256(path: Path) -> str:
@@ -50,31 +57,102 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def parse_columns(frame: pl.DataFrame, parsers: Mapping[str, Parser]) -> pl.DataFrame:
-    """Keep each parsed column's text as ``<name>_text`` and replace it by its parsed value.
+@dataclass(frozen=True)
+class Parsed:
+    """A column parsed from another (as read) by a parser; see :func:`normalise_columns`."""
 
-    Run as a lazy query: its optimiser computes a parser's repeated sub-expressions once.
+    parser: Parser
+    source: str
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A column computed from the normalised columns (not from those :class:`Parsed`)."""
+
+    expr: pl.Expr
+
+
+def normalise_columns(
+    frame: pl.DataFrame, columns: Mapping[str, pl.Expr | Parsed | Derived]
+) -> pl.DataFrame:
+    """``frame`` with ``columns`` added or replaced (new ones in the given order).
+
+    An expression is computed from ``frame`` as given; a :class:`Derived` one from the
+    other columns once computed. A :class:`Parsed` column whose parser is a
+    :class:`~sources.parsing.CellParser` takes the parser's clean pattern on every row,
+    and its full cleaning only on the rows the pattern left (gathered, parsed, and put
+    back in place): the same values as the parser's expression, without running the
+    long cleaning over a whole file.
     """
-    return (
+
+    def first(expr: pl.Expr | Parsed) -> pl.Expr:
+        if not isinstance(expr, Parsed):
+            return expr
+        column = pl.col(expr.source)
+        if isinstance(expr.parser, CellParser):
+            return expr.parser.clean(column)
+        return expr.parser(column)
+
+    order = [*frame.columns, *(name for name in columns if name not in frame.columns)]
+    result = (
         frame.lazy()
         .with_columns(
-            *(pl.col(name).alias(f"{name}_text") for name in parsers),
-            *(parser(pl.col(name)).alias(name) for name, parser in parsers.items()),
+            first(expr).alias(name)
+            for name, expr in columns.items()
+            if not isinstance(expr, Derived)
         )
+        .with_columns(
+            expr.expr.alias(name) for name, expr in columns.items() if isinstance(expr, Derived)
+        )
+        .select(order)
         .collect()
     )
+    for name, expr in columns.items():
+        if not isinstance(expr, Parsed) or not isinstance(expr.parser, CellParser):
+            continue
+        texts = frame.get_column(expr.source)
+        left = (result.get_column(name).is_null() & texts.is_not_null()).arg_true()
+        if left.len():
+            result = result.with_columns(
+                result.get_column(name).scatter(
+                    left,
+                    _full(expr.parser, texts.gather(left)).cast(result.schema[name]),
+                )
+            )
+    return result
+
+
+def _full(parser: CellParser, texts: pl.Series) -> pl.Series:
+    """``parser``'s full cleaning of a few texts, its prepared text computed once."""
+    prepared = texts.to_frame("text").select(parser.prepare(pl.col("text")).alias("text"))
+    return prepared.select(parser.finish(pl.col("text"))).to_series()
+
+
+def parsed_columns(parsers: Mapping[str, Parser]) -> dict[str, pl.Expr | Parsed | Derived]:
+    """For :func:`normalise_columns`: each column's text as ``<name>_text``, and the column
+    replaced by its parsed value."""
+    return {
+        **{f"{name}_text": pl.col(name) for name in parsers},
+        **{name: Parsed(parser, name) for name, parser in parsers.items()},
+    }
+
+
+def parse_columns(frame: pl.DataFrame, parsers: Mapping[str, Parser]) -> pl.DataFrame:
+    """Keep each parsed column's text as ``<name>_text`` and replace it by its parsed value."""
+    return normalise_columns(frame, parsed_columns(parsers))
 
 
 def control_figures(total_row: Mapping[str, str | None] | None) -> dict[str, float]:
     """The numbers of a 合计 row, by canonical column (columns without a number left out)."""
     if not total_row:
         return {}
-    texts = {k: v for k, v in total_row.items() if k != "row_number"}
-    parsed = pl.DataFrame(
-        {k: [v] for k, v in texts.items()}, schema=dict.fromkeys(texts, pl.String)
-    )
-    figures = parsed.select(parse_number(pl.col(k)).alias(k) for k in texts).row(0, named=True)
-    return {k: float(v) for k, v in figures.items() if v is not None}
+    texts = {k: v for k, v in total_row.items() if k != "row_number" and v is not None}
+    # One column of the row's texts: one parse, whatever the number of columns.
+    parsed = normalise_columns(
+        pl.DataFrame({"text": list(texts.values())}, schema={"text": pl.String}),
+        {"value": Parsed(parse_number, "text")},
+    ).get_column("value")
+    return {k: float(v) for k, v in zip(texts, parsed, strict=True) if v is not None}
 
 
 def to_extract(
@@ -93,6 +171,7 @@ def to_extract(
         rows=rows,
         control_total=table.total_row,
         headers={spec.canonical: spec.label for spec in columns},
+        cells=table.cells,
         preamble=table.preamble,
         control_figures=control_figures(table.total_row),
     )

@@ -11,8 +11,15 @@ from pathlib import Path
 
 import polars as pl
 
-from schemas.credit_code import normalise_credit_code
-from sources.extract import Extract, parse_columns, to_extract
+from schemas.credit_code import credit_code_parser
+from sources.extract import (
+    Derived,
+    Extract,
+    Parsed,
+    normalise_columns,
+    parsed_columns,
+    to_extract,
+)
 from sources.parsing import normalise_industry_code, parse_number
 from sources.tabular import ColumnSpec, read_table
 from sources.text import blank_to_null, normalise_name_expr
@@ -59,18 +66,19 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 
 def normalise(rows: pl.DataFrame) -> pl.DataFrame:
     """Normalise codes and parse the cumulative figures (still in the file's units)."""
-    return (
-        rows.with_columns(
-            name=blank_to_null(pl.col("name")),
-            credit_code_text=pl.col("credit_code"),
-            credit_code=normalise_credit_code(pl.col("credit_code")),
-            industry_code_text=pl.col("industry_code"),
-            industry_code=normalise_industry_code(blank_to_null(pl.col("industry_code"))),
-            region_code_text=pl.col("region_code"),
-            region_code=blank_to_null(pl.col("region_code")).str.replace(r"\.0$", ""),
-        )
-        .with_columns(name_key=normalise_name_expr(pl.col("name")))
-        .pipe(parse_columns, dict.fromkeys(FIGURES, parse_number))
+    return normalise_columns(
+        rows,
+        {
+            "name": blank_to_null(pl.col("name")),
+            "credit_code_text": pl.col("credit_code"),
+            "credit_code": Parsed(credit_code_parser, "credit_code"),
+            "industry_code_text": pl.col("industry_code"),
+            "industry_code": Parsed(normalise_industry_code, "industry_code"),
+            "region_code_text": pl.col("region_code"),
+            "region_code": blank_to_null(pl.col("region_code")).str.replace(r"\.0$", ""),
+            "name_key": Derived(normalise_name_expr(pl.col("name"))),
+            **parsed_columns(dict.fromkeys(FIGURES, parse_number)),
+        },
     )
 
 

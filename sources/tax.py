@@ -10,8 +10,15 @@ from pathlib import Path
 
 import polars as pl
 
-from schemas.credit_code import normalise_credit_code
-from sources.extract import Extract, parse_columns, to_extract
+from schemas.credit_code import credit_code_parser
+from sources.extract import (
+    Derived,
+    Extract,
+    Parsed,
+    normalise_columns,
+    parsed_columns,
+    to_extract,
+)
 from sources.parsing import parse_number, parse_period
 from sources.tabular import ColumnSpec, read_table
 from sources.text import blank_to_null, normalise_name_expr
@@ -41,14 +48,15 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 
 def normalise(rows: pl.DataFrame) -> pl.DataFrame:
     """Normalise the taxpayer id, and parse the period and the amounts."""
-    return (
-        rows.with_columns(
-            taxpayer_name=blank_to_null(pl.col("taxpayer_name")),
-            credit_code_text=pl.col("credit_code"),
-            credit_code=normalise_credit_code(pl.col("credit_code")),
-        )
-        .with_columns(name_key=normalise_name_expr(pl.col("taxpayer_name")))
-        .pipe(parse_columns, {"tax_period": parse_period, **dict.fromkeys(MONEY, parse_number)})
+    return normalise_columns(
+        rows,
+        {
+            "taxpayer_name": blank_to_null(pl.col("taxpayer_name")),
+            "credit_code_text": pl.col("credit_code"),
+            "credit_code": Parsed(credit_code_parser, "credit_code"),
+            "name_key": Derived(normalise_name_expr(pl.col("taxpayer_name"))),
+            **parsed_columns({"tax_period": parse_period, **dict.fromkeys(MONEY, parse_number)}),
+        },
     )
 
 
