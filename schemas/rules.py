@@ -7,6 +7,7 @@ value), duplicates are judged last on the rows still valid, and the frame is spl
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -50,7 +51,41 @@ class Split:
         return self.valid.height + self.held.height
 
 
-def first_failure(frame: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
+@dataclass(frozen=True)
+class Judging:
+    """A contract's rules as the expressions that judge rows: each rule's condition (a
+    column named by its position), the position of the first failed rule of a row from
+    those, and the three texts of a row from that position (``_first_failed``)."""
+
+    failed: tuple[pl.Expr, ...]
+    first: pl.Expr
+    texts: tuple[pl.Expr, pl.Expr, pl.Expr]
+
+    @classmethod
+    def of(cls, rules: Sequence[Rule]) -> Judging:
+        """The judging expressions of ``rules`` (in the order they apply)."""
+        failed = tuple(rule.failed.fill_null(False).alias(str(i)) for i, rule in enumerate(rules))
+        first = pl.lit(None, dtype=pl.Int32)
+        for i in reversed(range(len(rules))):
+            first = pl.when(pl.col(str(i))).then(pl.lit(i, dtype=pl.Int32)).otherwise(first)
+
+        def chosen(attribute: str) -> pl.Expr:
+            expression = pl.lit(None, dtype=pl.String)
+            for i, rule in reversed(list(enumerate(rules))):
+                value = getattr(rule, attribute)
+                if not isinstance(value, pl.Expr):
+                    value = pl.lit(value, dtype=pl.String)
+                expression = pl.when(pl.col("_first_failed") == i).then(value).otherwise(expression)
+            return expression.cast(pl.String).alias(attribute)
+
+        return cls(
+            failed,
+            first.alias("_first_failed"),
+            (chosen("reason"), chosen("column_name"), chosen("detail")),
+        )
+
+
+def first_failure(frame: pl.DataFrame, rules: Sequence[Rule] | Judging) -> pl.DataFrame:
     """Add ``reason``, ``column_name`` and ``detail`` from the first rule each row fails.
 
     Each rule's condition is evaluated once over every row, giving the first failed rule
@@ -58,35 +93,27 @@ def first_failure(frame: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
     are null elsewhere. Rules are row by row: a rule's texts for a row do not depend on
     the other rows.
     """
-    first = pl.lit(None, dtype=pl.Int32)
-    for i in reversed(range(len(rules))):
-        first = (
-            pl.when(rules[i].failed.fill_null(False))
-            .then(pl.lit(i, dtype=pl.Int32))
-            .otherwise(first)
-        )
-    failed = frame.lazy().select(first.alias("_first_failed")).collect().to_series()
+    judging = rules if isinstance(rules, Judging) else Judging.of(rules)
+    # Each rule's condition a column (evaluated in parallel), then the first true one.
+    failed = frame.select(judging.failed).select(judging.first).to_series()
     positions = failed.is_not_null().arg_true()
-
-    def chosen(attribute: str) -> pl.Expr:
-        expression = pl.lit(None, dtype=pl.String)
-        for i, rule in reversed(list(enumerate(rules))):
-            value = getattr(rule, attribute)
-            value = pl.lit(value, dtype=pl.String) if not isinstance(value, pl.Expr) else value
-            expression = pl.when(pl.col("_first_failed") == i).then(value).otherwise(expression)
-        return expression.cast(pl.String)
-
-    texts = (
-        frame[positions]
-        .with_columns(_first_failed=failed.gather(positions))
-        .select(reason=chosen("reason"), column_name=chosen("column_name"), detail=chosen("detail"))
-    )
+    texts = frame[positions].with_columns(failed.gather(positions)).select(judging.texts)
     return frame.with_columns(
         pl.repeat(None, frame.height, dtype=pl.String, eager=True)
         .alias(name)
         .scatter(positions, texts.get_column(name))
         for name in texts.columns
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _judging(
+    rules: Callable[[dict[str, str], str], list[Rule]],
+    headers: tuple[tuple[str, str], ...],
+    period: str,
+) -> Judging:
+    """A contract's rules for a file's headers and a period, built once."""
+    return Judging.of(rules(dict(headers), period))
 
 
 def mark_duplicates(
@@ -232,7 +259,7 @@ class Contract:
         )
         judged = (
             rows.pipe(self.prepare)
-            .pipe(first_failure, self.rules(headers, period))
+            .pipe(first_failure, _judging(self.rules, tuple(headers.items()), period))
             .pipe(self.finish)
             .pipe(mark_duplicates, self.key, self.values, self.key_label or headers[self.key[0]])
         )

@@ -14,7 +14,9 @@ from schemas.credit_code import credit_code_parser
 from sources.extract import (
     Derived,
     Extract,
+    Normalised,
     Parsed,
+    PerValue,
     normalise_columns,
     parsed_columns,
     to_extract,
@@ -38,27 +40,29 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 )
 
 
+#: The canonical columns from the columns as read (see :func:`normalise`).
+NORMALISED: dict[str, Normalised] = {
+    "account_name": blank_to_null(pl.col("account_name")),
+    "usage_category": PerValue(blank_to_null(pl.col("usage_category")), "usage_category"),
+    "account_no_text": pl.col("account_no"),
+    "account_no": Parsed(normalise_account, "account_no"),
+    "credit_code_delivered": blank_to_null(pl.col("credit_code")),
+    "credit_code": Parsed(credit_code_parser, "credit_code"),
+    "name_key": Derived(normalise_name_expr(pl.col("account_name"))),
+    **parsed_columns(
+        {
+            "billing_period": parse_period,
+            "kwh": parse_integer,
+            "kwh_prior_year": parse_integer,
+        },
+        few_values=("billing_period",),
+    ),
+}
+
+
 def normalise(rows: pl.DataFrame) -> pl.DataFrame:
     """Fold texts, normalise account and credit code, and parse the month and kWh."""
-    return normalise_columns(
-        rows,
-        {
-            "account_name": blank_to_null(pl.col("account_name")),
-            "usage_category": blank_to_null(pl.col("usage_category")),
-            "account_no_text": pl.col("account_no"),
-            "account_no": Parsed(normalise_account, "account_no"),
-            "credit_code_delivered": blank_to_null(pl.col("credit_code")),
-            "credit_code": Parsed(credit_code_parser, "credit_code"),
-            "name_key": Derived(normalise_name_expr(pl.col("account_name"))),
-            **parsed_columns(
-                {
-                    "billing_period": parse_period,
-                    "kwh": parse_integer,
-                    "kwh_prior_year": parse_integer,
-                }
-            ),
-        },
-    )
+    return normalise_columns(rows, NORMALISED)
 
 
 def read(path: Path) -> Extract:

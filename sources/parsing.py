@@ -14,6 +14,7 @@ a column of nulls costs next to nothing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -199,6 +200,16 @@ class CellParser:
     def full(self, expr: pl.Expr) -> pl.Expr:
         """The full cleaning and parsing of any cell: ``finish(prepare(expr))``."""
         return self.finish(self.prepare(expr))
+
+    @functools.cached_property
+    def prepared_text(self) -> pl.Expr:
+        """``prepare`` over a column ``text`` (built once)."""
+        return self.prepare(pl.col("text")).alias("text")
+
+    @functools.cached_property
+    def finished_text(self) -> pl.Expr:
+        """``finish`` over a column ``text`` of prepared texts (built once)."""
+        return self.finish(pl.col("text"))
 
     def __call__(self, expr: pl.Expr) -> pl.Expr:
         taken = self.clean(expr)

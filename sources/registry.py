@@ -13,7 +13,9 @@ from schemas.credit_code import credit_code_parser
 from sources.extract import (
     Derived,
     Extract,
+    Normalised,
     Parsed,
+    PerValue,
     normalise_columns,
     parsed_columns,
     to_extract,
@@ -40,30 +42,35 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 )
 
 TEXT_COLUMNS = ("name", "town", "specialised", "green_factory", "operating_status")
+#: Text columns with a few distinct values (folded once per value).
+CATEGORIES = ("town", "specialised", "green_factory", "operating_status")
+
+
+#: The canonical columns from the columns as read (see :func:`normalise`).
+NORMALISED: dict[str, Normalised] = {
+    "name": blank_to_null(pl.col("name")),
+    **{c: PerValue(blank_to_null(pl.col(c)), c) for c in CATEGORIES},
+    "credit_code_text": pl.col("credit_code"),
+    "credit_code": Parsed(credit_code_parser, "credit_code"),
+    "industry_code_text": pl.col("industry_code"),
+    "industry_code": Parsed(normalise_industry_code, "industry_code", few_values=True),
+    "name_key": Derived(normalise_name_expr(pl.col("name"))),
+    **parsed_columns(
+        {
+            "land_mu": parse_number,
+            "established_on": parse_date,
+            "above_scale": parse_flag,
+            "key_enterprise": parse_flag,
+            "cultivation_pool": parse_flag,
+        },
+        few_values=("above_scale", "key_enterprise", "cultivation_pool"),
+    ),
+}
 
 
 def normalise(rows: pl.DataFrame) -> pl.DataFrame:
     """Fold texts, normalise codes and parse numbers, dates and flags."""
-    return normalise_columns(
-        rows,
-        {
-            **{c: blank_to_null(pl.col(c)) for c in TEXT_COLUMNS},
-            "credit_code_text": pl.col("credit_code"),
-            "credit_code": Parsed(credit_code_parser, "credit_code"),
-            "industry_code_text": pl.col("industry_code"),
-            "industry_code": Parsed(normalise_industry_code, "industry_code"),
-            "name_key": Derived(normalise_name_expr(pl.col("name"))),
-            **parsed_columns(
-                {
-                    "land_mu": parse_number,
-                    "established_on": parse_date,
-                    "above_scale": parse_flag,
-                    "key_enterprise": parse_flag,
-                    "cultivation_pool": parse_flag,
-                }
-            ),
-        },
-    )
+    return normalise_columns(rows, NORMALISED)
 
 
 def read(path: Path) -> Extract:

@@ -15,7 +15,9 @@ from schemas.credit_code import credit_code_parser
 from sources.extract import (
     Derived,
     Extract,
+    Normalised,
     Parsed,
+    PerValue,
     normalise_columns,
     parsed_columns,
     to_extract,
@@ -64,22 +66,25 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 )
 
 
+#: The canonical columns from the columns as read (see :func:`normalise`).
+NORMALISED: dict[str, Normalised] = {
+    "name": blank_to_null(pl.col("name")),
+    "credit_code_text": pl.col("credit_code"),
+    "credit_code": Parsed(credit_code_parser, "credit_code"),
+    "industry_code_text": pl.col("industry_code"),
+    "industry_code": Parsed(normalise_industry_code, "industry_code", few_values=True),
+    "region_code_text": pl.col("region_code"),
+    "region_code": PerValue(
+        blank_to_null(pl.col("region_code")).str.replace(r"\.0$", ""), "region_code"
+    ),
+    "name_key": Derived(normalise_name_expr(pl.col("name"))),
+    **parsed_columns(dict.fromkeys(FIGURES, parse_number)),
+}
+
+
 def normalise(rows: pl.DataFrame) -> pl.DataFrame:
     """Normalise codes and parse the cumulative figures (still in the file's units)."""
-    return normalise_columns(
-        rows,
-        {
-            "name": blank_to_null(pl.col("name")),
-            "credit_code_text": pl.col("credit_code"),
-            "credit_code": Parsed(credit_code_parser, "credit_code"),
-            "industry_code_text": pl.col("industry_code"),
-            "industry_code": Parsed(normalise_industry_code, "industry_code"),
-            "region_code_text": pl.col("region_code"),
-            "region_code": blank_to_null(pl.col("region_code")).str.replace(r"\.0$", ""),
-            "name_key": Derived(normalise_name_expr(pl.col("name"))),
-            **parsed_columns(dict.fromkeys(FIGURES, parse_number)),
-        },
-    )
+    return normalise_columns(rows, NORMALISED)
 
 
 def read(path: Path) -> Extract:

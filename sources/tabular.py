@@ -13,6 +13,7 @@ A file whose structure is wrong is refused as a whole with :class:`ExtractRefuse
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import re
@@ -58,7 +59,7 @@ class ColumnSpec:
     aliases: tuple[str, ...] = ()
     sub_header: str | None = None
 
-    @property
+    @functools.cached_property
     def names(self) -> frozenset[str]:
         """The normalised header texts this column accepts."""
         return frozenset(normalise_label(h) for h in (self.header, *self.aliases))
@@ -184,13 +185,15 @@ def _read_csv_grid(path: Path) -> tuple[pl.DataFrame, str]:
         raise ExtractRefused(path, f"the file cannot be read ({exc.strerror})") from exc
     if not data or data.isspace():  # (not data.strip(), without copying the file)
         raise ExtractRefused(path, "file is empty")
+    read_as_utf8 = _utf8_grid(data)
+    if read_as_utf8 is not None:
+        return read_as_utf8
     text, encoding = _decode(path, data)
     if not text or text.isspace():
         raise ExtractRefused(path, "file is empty")
 
     try:
-        sniff = csv.reader(io.StringIO(text[:_CSV_SNIFF_CHARS], newline=""))
-        width = max((len(r) for r in itertools.islice(sniff, _CSV_SNIFF_RECORDS)), default=1)
+        width = _sniffed_width(text)
         try:
             grid = _polars_csv(text, width)
         except (pl.exceptions.PolarsError, _LineMismatch):
@@ -202,20 +205,76 @@ def _read_csv_grid(path: Path) -> tuple[pl.DataFrame, str]:
     return grid, encoding
 
 
+def _sniffed_width(text: str) -> int:
+    """The widest of the first records: the number of columns to read."""
+    sniff = csv.reader(io.StringIO(text[:_CSV_SNIFF_CHARS], newline=""))
+    return max((len(r) for r in itertools.islice(sniff, _CSV_SNIFF_RECORDS)), default=1)
+
+
+def _utf8_grid(data: bytes) -> tuple[pl.DataFrame, str] | None:
+    """The grid of a UTF-8 file (with or without BOM) whose records are each on one line,
+    parsed from its bytes as they are: what decoding it first gives, without decoding and
+    encoding the whole file in Python (Polars checks the bytes are UTF-8 as it reads).
+
+    None for any other file (another encoding, a record over several lines, a file to
+    refuse): :func:`_decode` and the general path then decide.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        return None
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
+    # Enough of the text for the checks on its start and for the sniffing (4 bytes or
+    # fewer per character).
+    head = _utf8_head(body, 4 * _CSV_SNIFF_CHARS + 4)
+    if not head or head.isspace() or _CONTROL_CHARS.search(head, 0, 65536):
+        return None
+    try:
+        grid = _read_csv_bytes(body, _sniffed_width(head))
+    except (csv.Error, pl.exceptions.PolarsError):
+        return None
+    n_lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    if grid.height != n_lines:
+        return None
+    return _numbered(grid, pl.int_range(1, n_lines + 1, dtype=pl.Int64, eager=True)), (
+        "utf-8-sig" if bom else "utf-8"
+    )
+
+
+def _utf8_head(data: bytes, size: int) -> str | None:
+    """The first ``size`` bytes decoded as UTF-8 (a character cut at the end left out);
+    None when they are not UTF-8."""
+    head = data[:size]
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if len(data) > size and error.reason == "unexpected end of data":
+            return head[: error.start].decode("utf-8")
+        return None
+
+
 class _LineMismatch(Exception):
     """Polars' record count does not match the physical lines; use the slow path."""
 
 
-def _polars_csv(text: str, width: int) -> pl.DataFrame:
-    """Parse with polars (all String); the row number is the line each record starts on."""
-    schema = {f"c{j}": pl.String for j in range(width)}
-    grid = pl.read_csv(
-        text.encode("utf-8"),
+def _read_csv_bytes(data: bytes, width: int) -> pl.DataFrame:
+    """UTF-8 CSV bytes as ``width`` String columns ``c0..`` (fewer fields: nulls)."""
+    return pl.read_csv(
+        data,
         has_header=False,
-        schema=schema,
+        schema={f"c{j}": pl.String for j in range(width)},
         missing_columns="insert",
         raise_if_empty=False,
     )
+
+
+def _numbered(grid: pl.DataFrame, lines: pl.Series) -> pl.DataFrame:
+    """``grid`` with ``row_number`` (the line each record starts on) first."""
+    return grid.with_columns(lines.alias("row_number")).select("row_number", *grid.columns)
+
+
+def _polars_csv(text: str, width: int) -> pl.DataFrame:
+    """Parse with polars (all String); the row number is the line each record starts on."""
+    grid = _read_csv_bytes(text.encode("utf-8"), width)
     n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     if grid.height == n_lines:  # no record spans lines: record i is on line i + 1
         lines = pl.int_range(1, n_lines + 1, dtype=pl.Int64, eager=True)
@@ -223,7 +282,7 @@ def _polars_csv(text: str, width: int) -> pl.DataFrame:
         lines = _record_start_lines(text, n_lines)
         if lines.len() != grid.height:
             raise _LineMismatch
-    return grid.with_columns(lines.alias("row_number")).select("row_number", *schema)
+    return _numbered(grid, lines)
 
 
 def _record_start_lines(text: str, n_lines: int) -> pl.Series:

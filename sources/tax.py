@@ -14,6 +14,7 @@ from schemas.credit_code import credit_code_parser
 from sources.extract import (
     Derived,
     Extract,
+    Normalised,
     Parsed,
     normalise_columns,
     parsed_columns,
@@ -46,18 +47,22 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 )
 
 
+#: The canonical columns from the columns as read (see :func:`normalise`).
+NORMALISED: dict[str, Normalised] = {
+    "taxpayer_name": blank_to_null(pl.col("taxpayer_name")),
+    "credit_code_text": pl.col("credit_code"),
+    "credit_code": Parsed(credit_code_parser, "credit_code"),
+    "name_key": Derived(normalise_name_expr(pl.col("taxpayer_name"))),
+    **parsed_columns(
+        {"tax_period": parse_period, **dict.fromkeys(MONEY, parse_number)},
+        few_values=("tax_period",),
+    ),
+}
+
+
 def normalise(rows: pl.DataFrame) -> pl.DataFrame:
     """Normalise the taxpayer id, and parse the period and the amounts."""
-    return normalise_columns(
-        rows,
-        {
-            "taxpayer_name": blank_to_null(pl.col("taxpayer_name")),
-            "credit_code_text": pl.col("credit_code"),
-            "credit_code": Parsed(credit_code_parser, "credit_code"),
-            "name_key": Derived(normalise_name_expr(pl.col("taxpayer_name"))),
-            **parsed_columns({"tax_period": parse_period, **dict.fromkeys(MONEY, parse_number)}),
-        },
-    )
+    return normalise_columns(rows, NORMALISED)
 
 
 def read(path: Path) -> Extract:

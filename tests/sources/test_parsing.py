@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from schemas.credit_code import credit_code_parser
-from sources.extract import Derived, normalise_columns, parse_columns
+from sources.extract import Derived, Parsed, PerValue, normalise_columns, parse_columns
 from sources.parsing import (
     CellParser,
     is_unparsed,
@@ -350,3 +350,26 @@ def test_name_key_folds_width_brackets_and_every_space_in_one_pass() -> None:
         pl.col("c").str.contains(r"^\s$")
     )
     assert sorted(spaces["c"].to_list()) == sorted(WHITESPACE)
+
+
+def test_a_per_value_column_remembers_values_from_file_to_file() -> None:
+    """A column of a few distinct texts is computed once per text and remembered: later
+    frames with known, new and missing texts get what the expression gives row by row."""
+    period = Parsed(parse_period, "t", few_values=True)
+    category = PerValue(blank_to_null(pl.col("t")), "t")
+    frames = [
+        ["202203", "202203", None, "2022年3月"],
+        ["2022-03", "202203", "202204", "待核", None],
+        ["202204", "  ", "—", "２０２２０３"],
+    ]
+    for texts in frames:
+        frame = pl.DataFrame({"t": texts}, schema={"t": pl.String})
+        result = normalise_columns(frame, {"period": period, "category": category})
+        assert (
+            result["period"].to_list()
+            == frame.select(parse_period(pl.col("t"))).to_series().to_list()
+        )
+        assert result["category"].to_list() == (
+            frame.select(blank_to_null(pl.col("t"))).to_series().to_list()
+        )
+    assert "202203" in period.memo.values and "待核" in category.memo.values

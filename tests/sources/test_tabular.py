@@ -24,6 +24,7 @@ from sources.tabular import (
     RawTable,
     _is_calamine_number,
     _renders_as_itself,
+    _utf8_head,
     float_text,
     read_table,
 )
@@ -98,6 +99,13 @@ def write_csv(
     csv.writer(buffer, lineterminator=newline).writerows(rows)
     path.write_bytes(buffer.getvalue().encode(encoding))
     return path
+
+
+def csv_text_of(rows: Sequence[Sequence[object]]) -> str:
+    """Rows as CSV text with Windows line ends."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
 
 
 def write_xlsx(path: Path, rows: dict[int, Sequence[object]]) -> Path:
@@ -253,6 +261,32 @@ def test_plain_utf8_and_unix_line_ends(tmp_path: Path) -> None:
     assert table.encoding == "utf-8"
     assert column(table, "row_number") == [2, 3]
     assert column(table, "account") == ["1000000001", "0000000002"]
+
+
+def test_a_file_that_is_utf8_only_in_its_first_megabytes_is_read_as_gbk(tmp_path: Path) -> None:
+    """A UTF-8 file is read from its bytes after a look at its start; bytes further on
+    that are not UTF-8 send it to the decoding of the whole file, as before."""
+    columns = (ColumnSpec("account", "account"), ColumnSpec("name", "name"))
+    rows = [["account", "name"], *([["1000000001", "a"]] * 320_000), ["0000000002", "乙公司"]]
+    text = csv_text_of(rows)
+    assert len(text.split("乙公司")[0].encode("utf-8")) > 4_000_004
+    path = tmp_path / "e.csv"
+    path.write_bytes(text.encode("gbk"))
+    table = read_table(path, columns)
+    assert table.encoding == "gbk"
+    assert column(table, "name")[-1] == "乙公司"
+    assert column(table, "row_number")[-1] == 320_002
+    path.write_bytes(text.encode("utf-8"))
+    again = read_table(path, columns)
+    assert again.encoding == "utf-8" and column(again, "name")[-1] == "乙公司"
+
+
+def test_the_utf8_look_at_a_files_start_leaves_out_a_character_cut_at_its_end() -> None:
+    data = ("a" * 9 + "合计").encode("utf-8")  # 合 is bytes 9-11
+    assert _utf8_head(data, 10) == "a" * 9
+    assert _utf8_head(data, 12) == "a" * 9 + "合"
+    assert _utf8_head(data, 100) == "a" * 9 + "合计"
+    assert _utf8_head(b"a\xff" + data, 10) is None
 
 
 def test_utf16_file_is_refused(tmp_path: Path) -> None:
