@@ -112,5 +112,5 @@ def credit_code_is_valid(code: pl.Expr) -> pl.Expr:
 #: :func:`normalise_credit_code` as a two-part parser: a code already in upper-case
 #: letters and digits only is as normalised (see :class:`sources.parsing.CellParser`).
 credit_code_parser = CellParser(
-    lambda expr: expr.str.extract(r"^([0-9A-Z]+)$", 1), _folded, _none_when_empty
+    lambda expr: pl.when(expr.str.contains(r"^[0-9A-Z]+$")).then(expr), _folded, _none_when_empty
 )

@@ -21,7 +21,7 @@ from sources.extract import (
     parsed_columns,
     to_extract,
 )
-from sources.parsing import normalise_account, parse_integer, parse_period
+from sources.parsing import fold_text, normalise_account, parse_integer, parse_period
 from sources.tabular import ColumnSpec, read_table
 from sources.text import blank_to_null, normalise_name_expr
 
@@ -42,11 +42,11 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 
 #: The canonical columns from the columns as read (see :func:`normalise`).
 NORMALISED: dict[str, Normalised] = {
-    "account_name": blank_to_null(pl.col("account_name")),
+    "account_name": Parsed(fold_text, "account_name"),
     "usage_category": PerValue(blank_to_null(pl.col("usage_category")), "usage_category"),
     "account_no_text": pl.col("account_no"),
     "account_no": Parsed(normalise_account, "account_no"),
-    "credit_code_delivered": blank_to_null(pl.col("credit_code")),
+    "credit_code_delivered": Parsed(fold_text, "credit_code"),
     "credit_code": Parsed(credit_code_parser, "credit_code"),
     "name_key": Derived(normalise_name_expr(pl.col("account_name"))),
     **parsed_columns(

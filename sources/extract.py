@@ -101,7 +101,7 @@ class PerValue:
 
 @dataclass(frozen=True)
 class Derived:
-    """A column computed from the normalised columns (not from those :class:`Parsed`)."""
+    """A column computed from the normalised columns once all are computed."""
 
     expr: pl.Expr
 
@@ -146,10 +146,7 @@ def normalise_columns(frame: pl.DataFrame, columns: Mapping[str, Normalised]) ->
             for name, expr in columns.items()
             if not isinstance(expr, Derived)
         )
-        .with_columns(
-            expr.expr.alias(name) for name, expr in columns.items() if isinstance(expr, Derived)
-        )
-        .select(order)
+        .drop(*per_value)
         .collect()
     )
     for name, expr in columns.items():
@@ -171,7 +168,8 @@ def normalise_columns(frame: pl.DataFrame, columns: Mapping[str, Normalised]) ->
                     _full(expr.parser, texts.gather(left)).cast(result.schema[name]),
                 )
             )
-    return result
+    derived = [expr.expr.alias(name) for name, expr in columns.items() if isinstance(expr, Derived)]
+    return result.with_columns(derived).select(order) if derived else result.select(order)
 
 
 #: Distinct texts whose values a :class:`PerValue` column remembers, at most.

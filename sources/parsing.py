@@ -21,7 +21,7 @@ from datetime import date
 
 import polars as pl
 
-from sources.text import blank_to_null
+from sources.text import NULL_MARKERS, blank_to_null
 
 #: Units that may trail a number in a cell ("1,234元", "12.5%"); longest first.
 NUMBER_UNITS = ("千瓦时", "万元", "千元", "元", "%")
@@ -216,12 +216,20 @@ class CellParser:
         return pl.coalesce(taken, self.full(pl.when(taken.is_null()).then(expr)))
 
 
+def _when_matches(expr: pl.Expr, pattern: str, value: pl.Expr | None = None) -> pl.Expr:
+    """``value`` (the cell itself by default) where the cell matches ``pattern``, else null
+    (a test and no new text: cheaper than extracting the match)."""
+    return pl.when(expr.str.contains(pattern)).then(expr if value is None else value)
+
+
 def _number_clean(expr: pl.Expr) -> pl.Expr:
-    return expr.str.extract(r"^(-?[0-9]{1,15}(?:\.[0-9]{1,15})?)$", 1).cast(pl.Float64)
+    return _when_matches(
+        expr, r"^-?[0-9]{1,15}(?:\.[0-9]{1,15})?$", expr.cast(pl.Float64, strict=False)
+    )
 
 
 def _integer_clean(expr: pl.Expr) -> pl.Expr:
-    return expr.str.extract(r"^(-?[0-9]{1,18})$", 1).cast(pl.Int64)
+    return _when_matches(expr, r"^-?[0-9]{1,18}$", expr.cast(pl.Int64, strict=False))
 
 
 def _period_clean(expr: pl.Expr) -> pl.Expr:
@@ -231,13 +239,13 @@ def _period_clean(expr: pl.Expr) -> pl.Expr:
 
 
 def _date_clean(expr: pl.Expr) -> pl.Expr:
-    return expr.str.extract(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})$", 1).str.to_date(
-        "%Y-%m-%d", strict=False
+    return _when_matches(
+        expr, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", expr.str.to_date("%Y-%m-%d", strict=False)
     )
 
 
 def _account_clean(expr: pl.Expr) -> pl.Expr:
-    return expr.str.extract(r"^([0-9]{10})$", 1)
+    return _when_matches(expr, r"^[0-9]{10}$")
 
 
 #: Parse a number cell to Float64 ("1,234.5", "1.23E+07", "(123)", "12元"); else null.
@@ -267,7 +275,17 @@ parse_flag = CellParser(
 
 #: A GB/T 4754 class as four digits: "610" and "610.0" become "0610"; others as cleaned.
 normalise_industry_code = CellParser(
-    lambda expr: expr.str.extract(r"^([0-9]{4})$", 1),
+    lambda expr: _when_matches(expr, r"^[0-9]{4}$"),
     _industry_code_text,
     _industry_code_from_text,
+)
+
+#: :func:`~sources.text.blank_to_null` as a two-part parser: a text without full-width
+#: forms or surrounding whitespace that is not a null marker is as it is.
+fold_text = CellParser(
+    lambda expr: pl.when(
+        ~expr.str.contains(r"[\x{FF01}-\x{FF5E}\x{3000}]|^\s|\s$") & ~expr.is_in(list(NULL_MARKERS))
+    ).then(expr),
+    blank_to_null,
+    lambda text: text,
 )

@@ -20,7 +20,7 @@ from sources.extract import (
     parsed_columns,
     to_extract,
 )
-from sources.parsing import parse_date, parse_number
+from sources.parsing import fold_text, parse_date, parse_number
 from sources.tabular import ColumnSpec, read_table
 from sources.text import blank_to_null
 
@@ -61,10 +61,10 @@ NORMALISED: dict[str, Normalised] = {
     **{
         c: PerValue(blank_to_null(pl.col(c)).str.replace_all(r"\s+", ""), c) for c in CHOICE_COLUMNS
     },
-    "project_name": blank_to_null(pl.col("project_name")),
+    "project_name": Parsed(fold_text, "project_name"),
     "project_code_text": pl.col("project_code"),
     "project_code": blank_to_null(pl.col("project_code")).str.replace_all(r"\s+", ""),
-    "credit_code_delivered": blank_to_null(pl.col("credit_code")),
+    "credit_code_delivered": Parsed(fold_text, "credit_code"),
     "credit_code": Parsed(credit_code_parser, "credit_code"),
     **parsed_columns({**dict.fromkeys(MONEY, parse_number), **dict.fromkeys(DATES, parse_date)}),
 }

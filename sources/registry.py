@@ -20,7 +20,13 @@ from sources.extract import (
     parsed_columns,
     to_extract,
 )
-from sources.parsing import normalise_industry_code, parse_date, parse_flag, parse_number
+from sources.parsing import (
+    fold_text,
+    normalise_industry_code,
+    parse_date,
+    parse_flag,
+    parse_number,
+)
 from sources.tabular import ColumnSpec, read_table
 from sources.text import blank_to_null, normalise_name_expr
 
@@ -48,7 +54,7 @@ CATEGORIES = ("town", "specialised", "green_factory", "operating_status")
 
 #: The canonical columns from the columns as read (see :func:`normalise`).
 NORMALISED: dict[str, Normalised] = {
-    "name": blank_to_null(pl.col("name")),
+    "name": Parsed(fold_text, "name"),
     **{c: PerValue(blank_to_null(pl.col(c)), c) for c in CATEGORIES},
     "credit_code_text": pl.col("credit_code"),
     "credit_code": Parsed(credit_code_parser, "credit_code"),

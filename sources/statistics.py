@@ -22,7 +22,7 @@ from sources.extract import (
     parsed_columns,
     to_extract,
 )
-from sources.parsing import normalise_industry_code, parse_number
+from sources.parsing import fold_text, normalise_industry_code, parse_number
 from sources.tabular import ColumnSpec, read_table
 from sources.text import blank_to_null, normalise_name_expr
 
@@ -68,7 +68,7 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 
 #: The canonical columns from the columns as read (see :func:`normalise`).
 NORMALISED: dict[str, Normalised] = {
-    "name": blank_to_null(pl.col("name")),
+    "name": Parsed(fold_text, "name"),
     "credit_code_text": pl.col("credit_code"),
     "credit_code": Parsed(credit_code_parser, "credit_code"),
     "industry_code_text": pl.col("industry_code"),

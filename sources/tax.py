@@ -20,9 +20,9 @@ from sources.extract import (
     parsed_columns,
     to_extract,
 )
-from sources.parsing import parse_number, parse_period
+from sources.parsing import fold_text, parse_number, parse_period
 from sources.tabular import ColumnSpec, read_table
-from sources.text import blank_to_null, normalise_name_expr
+from sources.text import normalise_name_expr
 
 SOURCE = "tax"
 MONEY = (
@@ -49,7 +49,7 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 
 #: The canonical columns from the columns as read (see :func:`normalise`).
 NORMALISED: dict[str, Normalised] = {
-    "taxpayer_name": blank_to_null(pl.col("taxpayer_name")),
+    "taxpayer_name": Parsed(fold_text, "taxpayer_name"),
     "credit_code_text": pl.col("credit_code"),
     "credit_code": Parsed(credit_code_parser, "credit_code"),
     "name_key": Derived(normalise_name_expr(pl.col("taxpayer_name"))),

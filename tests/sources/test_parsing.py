@@ -13,6 +13,7 @@ from schemas.credit_code import credit_code_parser
 from sources.extract import Derived, Parsed, PerValue, normalise_columns, parse_columns
 from sources.parsing import (
     CellParser,
+    fold_text,
     is_unparsed,
     normalise_account,
     normalise_industry_code,
@@ -298,6 +299,7 @@ MIXED = [
         normalise_industry_code,
         normalise_account,
         credit_code_parser,
+        fold_text,
     ],
 )
 def test_parse_columns_gives_the_parsers_values_without_changing_its_input(
@@ -317,13 +319,21 @@ def test_parse_columns_gives_the_parsers_values_without_changing_its_input(
     assert frame["t"].to_list() == texts  # the input frame is not changed
 
 
+def test_fold_text_is_blank_to_null() -> None:
+    texts = [*MIXED, " 甲 ", "甲\u3000", "\t", "－", "／", "（一厂）", "无数据", "a  b"]
+    frame = pl.DataFrame({"t": texts}, schema={"t": pl.String})
+    assert parse_columns(frame, {"t": fold_text})["t"].to_list() == (
+        frame.select(blank_to_null(pl.col("t"))).to_series().to_list()
+    )
+
+
 def test_a_derived_column_is_computed_from_the_normalised_ones() -> None:
     frame = pl.DataFrame({"name": [" 甲（一厂） ", "-", None, "乙 公司"]})
     result = normalise_columns(
         frame,
         {
             "name_key": Derived(normalise_name_expr(pl.col("name"))),
-            "name": blank_to_null(pl.col("name")),
+            "name": Parsed(fold_text, "name"),
         },
     )
     assert result.columns == ["name", "name_key"]
