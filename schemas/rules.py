@@ -7,10 +7,12 @@ value), duplicates are judged last on the rows still valid, and the frame is spl
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandera.polars as pa
 import polars as pl
 
@@ -49,41 +51,69 @@ class Split:
         return self.valid.height + self.held.height
 
 
-def first_failure(frame: pl.DataFrame, rules: Sequence[Rule]) -> pl.DataFrame:
+@dataclass(frozen=True)
+class Judging:
+    """A contract's rules as the expressions that judge rows: each rule's condition (a
+    column named by its position), the position of the first failed rule of a row from
+    those, and the three texts of a row from that position (``_first_failed``)."""
+
+    failed: tuple[pl.Expr, ...]
+    first: pl.Expr
+    texts: tuple[pl.Expr, pl.Expr, pl.Expr]
+
+    @classmethod
+    def of(cls, rules: Sequence[Rule]) -> Judging:
+        """The judging expressions of ``rules`` (in the order they apply)."""
+        failed = tuple(rule.failed.fill_null(False).alias(str(i)) for i, rule in enumerate(rules))
+        first = pl.lit(None, dtype=pl.Int32)
+        for i in reversed(range(len(rules))):
+            first = pl.when(pl.col(str(i))).then(pl.lit(i, dtype=pl.Int32)).otherwise(first)
+
+        def chosen(attribute: str) -> pl.Expr:
+            expression = pl.lit(None, dtype=pl.String)
+            for i, rule in reversed(list(enumerate(rules))):
+                value = getattr(rule, attribute)
+                if not isinstance(value, pl.Expr):
+                    value = pl.lit(value, dtype=pl.String)
+                expression = pl.when(pl.col("_first_failed") == i).then(value).otherwise(expression)
+            return expression.cast(pl.String).alias(attribute)
+
+        return cls(
+            failed,
+            first.alias("_first_failed"),
+            (chosen("reason"), chosen("column_name"), chosen("detail")),
+        )
+
+
+def first_failure(frame: pl.DataFrame, rules: Sequence[Rule] | Judging) -> pl.DataFrame:
     """Add ``reason``, ``column_name`` and ``detail`` from the first rule each row fails.
 
-    Each rule's condition is evaluated once (into a temporary column), then the three
-    texts are taken from the first failed rule; a detail is formatted only where its
-    rule is the first failed one.
+    Each rule's condition is evaluated once over every row, giving the first failed rule
+    of each row; the three texts are then taken for the failed rows only (a handful), and
+    are null elsewhere. Rules are row by row: a rule's texts for a row do not depend on
+    the other rows.
     """
-    flags = [f"_failed_{i}" for i in range(len(rules))]
-    first = pl.lit(None, dtype=pl.Int32)
-    for i in reversed(range(len(rules))):
-        first = pl.when(pl.col(flags[i])).then(pl.lit(i, dtype=pl.Int32)).otherwise(first)
-
-    def chosen(attribute: str) -> pl.Expr:
-        expression = pl.lit(None, dtype=pl.String)
-        for i, rule in reversed(list(enumerate(rules))):
-            value = getattr(rule, attribute)
-            value = pl.lit(value, dtype=pl.String) if not isinstance(value, pl.Expr) else value
-            expression = pl.when(pl.col("_first_failed") == i).then(value).otherwise(expression)
-        return expression
-
-    return (
-        frame.lazy()
-        .with_columns(
-            rule.failed.fill_null(False).alias(flag)
-            for rule, flag in zip(rules, flags, strict=True)
-        )
-        .with_columns(_first_failed=first)
-        .with_columns(
-            reason=chosen("reason"),
-            column_name=chosen("column_name"),
-            detail=chosen("detail"),
-        )
-        .drop(*flags, "_first_failed")
-        .collect()
+    judging = rules if isinstance(rules, Judging) else Judging.of(rules)
+    # Each rule's condition a column (evaluated in parallel), then the first true one.
+    failed = frame.select(judging.failed).select(judging.first).to_series()
+    positions = failed.is_not_null().arg_true()
+    texts = frame[positions].with_columns(failed.gather(positions)).select(judging.texts)
+    return frame.with_columns(
+        pl.repeat(None, frame.height, dtype=pl.String, eager=True)
+        .alias(name)
+        .scatter(positions, texts.get_column(name))
+        for name in texts.columns
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _judging(
+    rules: Callable[[dict[str, str], str], list[Rule]],
+    headers: tuple[tuple[str, str], ...],
+    period: str,
+) -> Judging:
+    """A contract's rules for a file's headers and a period, built once."""
+    return Judging.of(rules(dict(headers), period))
 
 
 def mark_duplicates(
@@ -96,19 +126,17 @@ def mark_duplicates(
     ``conflicting_duplicate``. ``label`` names the key as the file's header does.
 
     One hash pass finds the rows whose key repeats; only those (a handful in a real
-    delivery) go through the per-key windows, and the frame keeps its row order.
+    delivery) go through the per-key windows, and their texts are put back in place.
     """
     candidate = pl.col("reason").is_null()
     repeated = candidate & pl.struct(*key, candidate.alias("_candidate")).is_duplicated()
-    marked = frame.with_row_index("_position").with_columns(_repeated=repeated)
-    suspects = marked.filter(pl.col("_repeated"))
-    if suspects.is_empty():
+    positions = frame.select(repeated).to_series().arg_true()
+    if positions.is_empty():
         return frame
-    judged = _mark_repeated(suspects, key, values, label)
-    return (
-        pl.concat([marked.filter(~pl.col("_repeated")), judged], how="vertical")
-        .sort("_position")
-        .drop("_position", "_repeated")
+    judged = _mark_repeated(frame[positions], key, values, label)
+    return frame.with_columns(
+        frame.get_column(name).clone().scatter(positions, judged.get_column(name))
+        for name in ("reason", "column_name", "detail")
     )
 
 
@@ -148,11 +176,38 @@ def _mark_repeated(
     )
 
 
-def split_rows(frame: pl.DataFrame, valid_columns: Sequence[str]) -> Split:
-    """Split a judged frame into the valid rows (``valid_columns``) and the held rows."""
-    held = frame.filter(pl.col("reason").is_not_null()).select(HELD_COLUMNS)
-    valid = frame.filter(pl.col("reason").is_null()).select(valid_columns)
-    return Split(valid=valid, held=held.sort("file_name", "row_number"))
+def split_rows(
+    frame: pl.DataFrame, valid_columns: Sequence[str], extracts: Sequence[Extract]
+) -> Split:
+    """Split a judged frame into the valid rows (``valid_columns``) and the held rows.
+
+    ``frame``'s ``_extract`` is the position in ``extracts`` of the file each row comes
+    from; a held row's ``raw`` (the row as delivered) is built from that file's cells.
+    """
+    # Filtered after choosing the columns: the others (texts, flags) are not copied.
+    held = (
+        frame.lazy()
+        .filter(pl.col("reason").is_not_null())
+        .select(*HELD_COLUMNS[:-1], "_extract")
+        .collect()
+    )
+    valid = frame.lazy().filter(pl.col("reason").is_null()).select(valid_columns).collect()
+    return Split(valid=valid, held=with_raw(held, extracts).sort("file_name", "row_number"))
+
+
+def with_raw(held: pl.DataFrame, extracts: Sequence[Extract]) -> pl.DataFrame:
+    """The held rows with their ``raw`` JSON, in place of their ``_extract`` position."""
+    raws = [
+        extracts[position]
+        .raw(rows.get_column("row_number"))
+        .with_columns(_extract=pl.lit(position, dtype=held.schema["_extract"]))
+        for (position,), rows in held.group_by("_extract")
+    ]
+    if not raws:
+        return held.drop("_extract").with_columns(raw=pl.lit(None, dtype=pl.String))
+    return held.join(
+        pl.concat(raws), on=["_extract", "row_number"], how="left", maintain_order="left"
+    ).drop("_extract")
 
 
 def cell(column: str, header: str) -> pl.Expr:
@@ -195,15 +250,19 @@ class Contract:
             for check in self.file_checks:
                 check(extract, period)
         headers = dict(extracts[0].headers)
+        files = pl.Series(
+            "_extract",
+            np.repeat(np.arange(len(extracts), dtype=np.int32), [e.rows.height for e in extracts]),
+        )
         rows = pl.concat([e.rows for e in extracts], how="diagonal_relaxed").with_columns(
-            period=pl.lit(period)
+            files, period=pl.lit(period)
         )
         judged = (
             rows.pipe(self.prepare)
-            .pipe(first_failure, self.rules(headers, period))
+            .pipe(first_failure, _judging(self.rules, tuple(headers.items()), period))
             .pipe(self.finish)
             .pipe(mark_duplicates, self.key, self.values, self.key_label or headers[self.key[0]])
         )
-        split = split_rows(judged, self.valid_columns)
+        split = split_rows(judged, self.valid_columns, extracts)
         self.model.validate(split.valid)
         return split

@@ -10,9 +10,18 @@ from pathlib import Path
 
 import polars as pl
 
-from schemas.credit_code import normalise_credit_code
-from sources.extract import Extract, parse_columns, to_extract
-from sources.parsing import normalise_account, parse_integer, parse_period
+from schemas.credit_code import credit_code_parser
+from sources.extract import (
+    Derived,
+    Extract,
+    Normalised,
+    Parsed,
+    PerValue,
+    normalise_columns,
+    parsed_columns,
+    to_extract,
+)
+from sources.parsing import fold_text, normalise_account, parse_integer, parse_period
 from sources.tabular import ColumnSpec, read_table
 from sources.text import blank_to_null, normalise_name_expr
 
@@ -31,23 +40,29 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 )
 
 
+#: The canonical columns from the columns as read (see :func:`normalise`).
+NORMALISED: dict[str, Normalised] = {
+    "account_name": Parsed(fold_text, "account_name"),
+    "usage_category": PerValue(blank_to_null(pl.col("usage_category")), "usage_category"),
+    "account_no_text": pl.col("account_no"),
+    "account_no": Parsed(normalise_account, "account_no"),
+    "credit_code_delivered": Parsed(fold_text, "credit_code"),
+    "credit_code": Parsed(credit_code_parser, "credit_code"),
+    "name_key": Derived(normalise_name_expr(pl.col("account_name"))),
+    **parsed_columns(
+        {
+            "billing_period": parse_period,
+            "kwh": parse_integer,
+            "kwh_prior_year": parse_integer,
+        },
+        few_values=("billing_period",),
+    ),
+}
+
+
 def normalise(rows: pl.DataFrame) -> pl.DataFrame:
     """Fold texts, normalise account and credit code, and parse the month and kWh."""
-    return (
-        rows.with_columns(
-            account_name=blank_to_null(pl.col("account_name")),
-            usage_category=blank_to_null(pl.col("usage_category")),
-            account_no_text=pl.col("account_no"),
-            account_no=normalise_account(blank_to_null(pl.col("account_no"))),
-            credit_code_delivered=blank_to_null(pl.col("credit_code")),
-            credit_code=normalise_credit_code(pl.col("credit_code")),
-        )
-        .with_columns(name_key=normalise_name_expr(pl.col("account_name")))
-        .pipe(
-            parse_columns,
-            {"billing_period": parse_period, "kwh": parse_integer, "kwh_prior_year": parse_integer},
-        )
-    )
+    return normalise_columns(rows, NORMALISED)
 
 
 def read(path: Path) -> Extract:

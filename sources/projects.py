@@ -10,9 +10,17 @@ from pathlib import Path
 
 import polars as pl
 
-from schemas.credit_code import normalise_credit_code
-from sources.extract import Extract, parse_columns, to_extract
-from sources.parsing import parse_date, parse_number
+from schemas.credit_code import credit_code_parser
+from sources.extract import (
+    Extract,
+    Normalised,
+    Parsed,
+    PerValue,
+    normalise_columns,
+    parsed_columns,
+    to_extract,
+)
+from sources.parsing import fold_text, parse_date, parse_number
 from sources.tabular import ColumnSpec, read_table
 from sources.text import blank_to_null
 
@@ -48,19 +56,23 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 CHOICE_COLUMNS = ("nature", "town", "status")
 
 
+#: The canonical columns from the columns as read (see :func:`normalise`).
+NORMALISED: dict[str, Normalised] = {
+    **{
+        c: PerValue(blank_to_null(pl.col(c)).str.replace_all(r"\s+", ""), c) for c in CHOICE_COLUMNS
+    },
+    "project_name": Parsed(fold_text, "project_name"),
+    "project_code_text": pl.col("project_code"),
+    "project_code": blank_to_null(pl.col("project_code")).str.replace_all(r"\s+", ""),
+    "credit_code_delivered": Parsed(fold_text, "credit_code"),
+    "credit_code": Parsed(credit_code_parser, "credit_code"),
+    **parsed_columns({**dict.fromkeys(MONEY, parse_number), **dict.fromkeys(DATES, parse_date)}),
+}
+
+
 def normalise(rows: pl.DataFrame) -> pl.DataFrame:
     """Fold texts, normalise the project and credit codes, parse money and dates."""
-    return rows.with_columns(
-        *(blank_to_null(pl.col(c)).str.replace_all(r"\s+", "").alias(c) for c in CHOICE_COLUMNS),
-        project_name=blank_to_null(pl.col("project_name")),
-        project_code_text=pl.col("project_code"),
-        project_code=blank_to_null(pl.col("project_code")).str.replace_all(r"\s+", ""),
-        credit_code_delivered=blank_to_null(pl.col("credit_code")),
-        credit_code=normalise_credit_code(pl.col("credit_code")),
-    ).pipe(
-        parse_columns,
-        {**dict.fromkeys(MONEY, parse_number), **dict.fromkeys(DATES, parse_date)},
-    )
+    return normalise_columns(rows, NORMALISED)
 
 
 def read(path: Path) -> Extract:

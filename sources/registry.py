@@ -9,9 +9,24 @@ from pathlib import Path
 
 import polars as pl
 
-from schemas.credit_code import normalise_credit_code
-from sources.extract import Extract, parse_columns, to_extract
-from sources.parsing import normalise_industry_code, parse_date, parse_flag, parse_number
+from schemas.credit_code import credit_code_parser
+from sources.extract import (
+    Derived,
+    Extract,
+    Normalised,
+    Parsed,
+    PerValue,
+    normalise_columns,
+    parsed_columns,
+    to_extract,
+)
+from sources.parsing import (
+    fold_text,
+    normalise_industry_code,
+    parse_date,
+    parse_flag,
+    parse_number,
+)
 from sources.tabular import ColumnSpec, read_table
 from sources.text import blank_to_null, normalise_name_expr
 
@@ -33,30 +48,35 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 )
 
 TEXT_COLUMNS = ("name", "town", "specialised", "green_factory", "operating_status")
+#: Text columns with a few distinct values (folded once per value).
+CATEGORIES = ("town", "specialised", "green_factory", "operating_status")
+
+
+#: The canonical columns from the columns as read (see :func:`normalise`).
+NORMALISED: dict[str, Normalised] = {
+    "name": Parsed(fold_text, "name"),
+    **{c: PerValue(blank_to_null(pl.col(c)), c) for c in CATEGORIES},
+    "credit_code_text": pl.col("credit_code"),
+    "credit_code": Parsed(credit_code_parser, "credit_code"),
+    "industry_code_text": pl.col("industry_code"),
+    "industry_code": Parsed(normalise_industry_code, "industry_code", few_values=True),
+    "name_key": Derived(normalise_name_expr(pl.col("name"))),
+    **parsed_columns(
+        {
+            "land_mu": parse_number,
+            "established_on": parse_date,
+            "above_scale": parse_flag,
+            "key_enterprise": parse_flag,
+            "cultivation_pool": parse_flag,
+        },
+        few_values=("above_scale", "key_enterprise", "cultivation_pool"),
+    ),
+}
 
 
 def normalise(rows: pl.DataFrame) -> pl.DataFrame:
     """Fold texts, normalise codes and parse numbers, dates and flags."""
-    return (
-        rows.with_columns(*(blank_to_null(pl.col(c)).alias(c) for c in TEXT_COLUMNS))
-        .with_columns(
-            credit_code_text=pl.col("credit_code"),
-            credit_code=normalise_credit_code(pl.col("credit_code")),
-            industry_code_text=pl.col("industry_code"),
-            industry_code=normalise_industry_code(blank_to_null(pl.col("industry_code"))),
-            name_key=normalise_name_expr(pl.col("name")),
-        )
-        .pipe(
-            parse_columns,
-            {
-                "land_mu": parse_number,
-                "established_on": parse_date,
-                "above_scale": parse_flag,
-                "key_enterprise": parse_flag,
-                "cultivation_pool": parse_flag,
-            },
-        )
-    )
+    return normalise_columns(rows, NORMALISED)
 
 
 def read(path: Path) -> Extract:

@@ -11,9 +11,18 @@ from pathlib import Path
 
 import polars as pl
 
-from schemas.credit_code import normalise_credit_code
-from sources.extract import Extract, parse_columns, to_extract
-from sources.parsing import normalise_industry_code, parse_number
+from schemas.credit_code import credit_code_parser
+from sources.extract import (
+    Derived,
+    Extract,
+    Normalised,
+    Parsed,
+    PerValue,
+    normalise_columns,
+    parsed_columns,
+    to_extract,
+)
+from sources.parsing import fold_text, normalise_industry_code, parse_number
 from sources.tabular import ColumnSpec, read_table
 from sources.text import blank_to_null, normalise_name_expr
 
@@ -57,21 +66,25 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 )
 
 
+#: The canonical columns from the columns as read (see :func:`normalise`).
+NORMALISED: dict[str, Normalised] = {
+    "name": Parsed(fold_text, "name"),
+    "credit_code_text": pl.col("credit_code"),
+    "credit_code": Parsed(credit_code_parser, "credit_code"),
+    "industry_code_text": pl.col("industry_code"),
+    "industry_code": Parsed(normalise_industry_code, "industry_code", few_values=True),
+    "region_code_text": pl.col("region_code"),
+    "region_code": PerValue(
+        blank_to_null(pl.col("region_code")).str.replace(r"\.0$", ""), "region_code"
+    ),
+    "name_key": Derived(normalise_name_expr(pl.col("name"))),
+    **parsed_columns(dict.fromkeys(FIGURES, parse_number)),
+}
+
+
 def normalise(rows: pl.DataFrame) -> pl.DataFrame:
     """Normalise codes and parse the cumulative figures (still in the file's units)."""
-    return (
-        rows.with_columns(
-            name=blank_to_null(pl.col("name")),
-            credit_code_text=pl.col("credit_code"),
-            credit_code=normalise_credit_code(pl.col("credit_code")),
-            industry_code_text=pl.col("industry_code"),
-            industry_code=normalise_industry_code(blank_to_null(pl.col("industry_code"))),
-            region_code_text=pl.col("region_code"),
-            region_code=blank_to_null(pl.col("region_code")).str.replace(r"\.0$", ""),
-        )
-        .with_columns(name_key=normalise_name_expr(pl.col("name")))
-        .pipe(parse_columns, dict.fromkeys(FIGURES, parse_number))
-    )
+    return normalise_columns(rows, NORMALISED)
 
 
 def read(path: Path) -> Extract:

@@ -13,6 +13,7 @@ A file whose structure is wrong is refused as a whole with :class:`ExtractRefuse
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import re
@@ -58,7 +59,7 @@ class ColumnSpec:
     aliases: tuple[str, ...] = ()
     sub_header: str | None = None
 
-    @property
+    @functools.cached_property
     def names(self) -> frozenset[str]:
         """The normalised header texts this column accepts."""
         return frozenset(normalise_label(h) for h in (self.header, *self.aliases))
@@ -82,8 +83,33 @@ class ExtractRefused(Exception):
 
 
 @dataclass(frozen=True)
+class DeliveredCells:
+    """The data rows' cells exactly as delivered, kept for the ``raw`` of the rows held back.
+
+    ``frame`` has ``row_number`` and one String column per header, ``c0``, ``c1``, … in the
+    order of ``keys`` (the header texts; a repeated one gets `` (2)``, `` (3)``).
+    """
+
+    frame: pl.DataFrame
+    keys: tuple[str, ...]
+
+    def raw(self, row_numbers: pl.Series) -> pl.DataFrame:
+        """``row_number`` and ``raw``, the JSON object of header -> value as delivered, of the
+        rows numbered ``row_numbers`` (in the file's order)."""
+        fields = [pl.col(f"c{i}").alias(key) for i, key in enumerate(self.keys)]
+        raw = pl.struct(fields).struct.json_encode() if fields else pl.lit("{}")
+        return self.frame.filter(pl.col("row_number").is_in(row_numbers.implode())).select(
+            "row_number", raw.alias("raw")
+        )
+
+
+@dataclass(frozen=True)
 class RawTable:
-    """A landing file read as text: data rows, the control-total row and what was found above."""
+    """A landing file read as text: data rows, the control-total row and what was found above.
+
+    ``frame`` has ``row_number`` and the canonical columns (stripped text, null when blank);
+    ``cells`` the same rows' cells as delivered, for the ``raw`` of rows held back.
+    """
 
     path: Path
     frame: pl.DataFrame
@@ -91,6 +117,7 @@ class RawTable:
     encoding: str | None
     headers: tuple[str, ...]
     preamble: tuple[str, ...]
+    cells: DeliveredCells
 
 
 def read_table(
@@ -156,15 +183,17 @@ def _read_csv_grid(path: Path) -> tuple[pl.DataFrame, str]:
         data = path.read_bytes()
     except OSError as exc:
         raise ExtractRefused(path, f"the file cannot be read ({exc.strerror})") from exc
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(), without copying the file)
         raise ExtractRefused(path, "file is empty")
+    read_as_utf8 = _utf8_grid(data)
+    if read_as_utf8 is not None:
+        return read_as_utf8
     text, encoding = _decode(path, data)
-    if not text.strip():
+    if not text or text.isspace():
         raise ExtractRefused(path, "file is empty")
 
     try:
-        sniff = csv.reader(io.StringIO(text[:_CSV_SNIFF_CHARS], newline=""))
-        width = max((len(r) for r in itertools.islice(sniff, _CSV_SNIFF_RECORDS)), default=1)
+        width = _sniffed_width(text)
         try:
             grid = _polars_csv(text, width)
         except (pl.exceptions.PolarsError, _LineMismatch):
@@ -176,20 +205,76 @@ def _read_csv_grid(path: Path) -> tuple[pl.DataFrame, str]:
     return grid, encoding
 
 
+def _sniffed_width(text: str) -> int:
+    """The widest of the first records: the number of columns to read."""
+    sniff = csv.reader(io.StringIO(text[:_CSV_SNIFF_CHARS], newline=""))
+    return max((len(r) for r in itertools.islice(sniff, _CSV_SNIFF_RECORDS)), default=1)
+
+
+def _utf8_grid(data: bytes) -> tuple[pl.DataFrame, str] | None:
+    """The grid of a UTF-8 file (with or without BOM) whose records are each on one line,
+    parsed from its bytes as they are: what decoding it first gives, without decoding and
+    encoding the whole file in Python (Polars checks the bytes are UTF-8 as it reads).
+
+    None for any other file (another encoding, a record over several lines, a file to
+    refuse): :func:`_decode` and the general path then decide.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        return None
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if bom else data
+    # Enough of the text for the checks on its start and for the sniffing (4 bytes or
+    # fewer per character).
+    head = _utf8_head(body, 4 * _CSV_SNIFF_CHARS + 4)
+    if not head or head.isspace() or _CONTROL_CHARS.search(head, 0, 65536):
+        return None
+    try:
+        grid = _read_csv_bytes(body, _sniffed_width(head))
+    except (csv.Error, pl.exceptions.PolarsError):
+        return None
+    n_lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    if grid.height != n_lines:
+        return None
+    return _numbered(grid, pl.int_range(1, n_lines + 1, dtype=pl.Int64, eager=True)), (
+        "utf-8-sig" if bom else "utf-8"
+    )
+
+
+def _utf8_head(data: bytes, size: int) -> str | None:
+    """The first ``size`` bytes decoded as UTF-8 (a character cut at the end left out);
+    None when they are not UTF-8."""
+    head = data[:size]
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if len(data) > size and error.reason == "unexpected end of data":
+            return head[: error.start].decode("utf-8")
+        return None
+
+
 class _LineMismatch(Exception):
     """Polars' record count does not match the physical lines; use the slow path."""
 
 
-def _polars_csv(text: str, width: int) -> pl.DataFrame:
-    """Parse with polars (all String); the row number is the line each record starts on."""
-    schema = {f"c{j}": pl.String for j in range(width)}
-    grid = pl.read_csv(
-        text.encode("utf-8"),
+def _read_csv_bytes(data: bytes, width: int) -> pl.DataFrame:
+    """UTF-8 CSV bytes as ``width`` String columns ``c0..`` (fewer fields: nulls)."""
+    return pl.read_csv(
+        data,
         has_header=False,
-        schema=schema,
+        schema={f"c{j}": pl.String for j in range(width)},
         missing_columns="insert",
         raise_if_empty=False,
     )
+
+
+def _numbered(grid: pl.DataFrame, lines: pl.Series) -> pl.DataFrame:
+    """``grid`` with ``row_number`` (the line each record starts on) first."""
+    return grid.with_columns(lines.alias("row_number")).select("row_number", *grid.columns)
+
+
+def _polars_csv(text: str, width: int) -> pl.DataFrame:
+    """Parse with polars (all String); the row number is the line each record starts on."""
+    grid = _read_csv_bytes(text.encode("utf-8"), width)
     n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     if grid.height == n_lines:  # no record spans lines: record i is on line i + 1
         lines = pl.int_range(1, n_lines + 1, dtype=pl.Int64, eager=True)
@@ -197,7 +282,7 @@ def _polars_csv(text: str, width: int) -> pl.DataFrame:
         lines = _record_start_lines(text, n_lines)
         if lines.len() != grid.height:
             raise _LineMismatch
-    return grid.with_columns(lines.alias("row_number")).select("row_number", *schema)
+    return _numbered(grid, lines)
 
 
 def _record_start_lines(text: str, n_lines: int) -> pl.Series:
@@ -310,23 +395,7 @@ def _read_excel_grid(path: Path) -> pl.DataFrame:
         if texts.width == 0 or texts.height == 0:
             raise ExtractRefused(path, "file is empty")
         texts = texts.rename({name: f"s{j}" for j, name in enumerate(texts.columns)})
-        kinds = texts.select(
-            *(
-                pl.col(n).str.contains(_CALAMINE_DECIMAL).any().alias(f"n{j}")
-                for j, n in enumerate(texts.columns)
-            ),
-            *(
-                (
-                    pl.col(n).is_in(["true", "false"]).any()
-                    | _nine_decimals_kept(pl.col(n).filter(pl.col(n).str.contains(r"\.\d{9}$")))
-                ).alias(f"b{j}")
-                for j, n in enumerate(texts.columns)
-            ),
-            *(
-                pl.col(n).str.contains(_CALAMINE_DATETIME).any().alias(f"d{j}")
-                for j, n in enumerate(texts.columns)
-            ),
-        ).row(0, named=True)
+        kinds = _column_kinds(texts)
         numeric = [j for j in range(texts.width) if kinds[f"n{j}"] or kinds[f"b{j}"]]
         # A second read (as numbers) only where the text cannot tell: a boolean cell (a text
         # cell "true" stays text) or nine decimals that may have cut a longer fraction
@@ -344,19 +413,75 @@ def _read_excel_grid(path: Path) -> pl.DataFrame:
     numbers = numbers.rename(
         {name: f"f{j}" for j, name in zip(booleans, numbers.columns, strict=True)}
     )
+    # A column of numbers (no booleans, no dates) takes its calamine text where that is
+    # already the number's shortest text, and re-renders the others only (see _renders_as).
+    plain = [j for j in numeric if j not in booleans and not kinds[f"d{j}"]]
     stacked = pl.concat([texts, numbers], how="horizontal") if booleans else texts
-    stacked = stacked.with_columns(
-        pl.col(f"s{j}").cast(pl.Float64, strict=False).alias(f"f{j}")
-        for j in numeric
-        if j not in booleans
-    )
     cells = [
-        _excel_cell_text(
+        pl.col(f"s{j}").alias(f"c{j}")
+        if j in plain
+        else _excel_cell_text(
             pl.col(f"s{j}"), pl.col(f"f{j}") if j in numeric else None, dates=kinds[f"d{j}"]
         ).alias(f"c{j}")
         for j in range(texts.width)
     ]
-    return stacked.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("row_number"), *cells)
+    grid = (
+        stacked.lazy()
+        .with_columns(
+            pl.col(f"s{j}").cast(pl.Float64, strict=False).alias(f"f{j}")
+            for j in numeric
+            if j not in booleans and j not in plain
+        )
+        .select(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("row_number"), *cells)
+        .collect()
+    )
+    for j in plain:
+        text = grid.get_column(f"c{j}")
+        redone = (_is_calamine_number(text) & ~_renders_as_itself(text)).arg_true()
+        if redone.len():
+            rendered = (
+                text.gather(redone)
+                .to_frame()
+                .select(float_text(pl.col(text.name).cast(pl.Float64, strict=False)))
+                .to_series()
+            )
+            grid = grid.with_columns(text.scatter(redone, rendered))
+    return grid
+
+
+def _column_kinds(texts: pl.DataFrame) -> dict[str, bool]:
+    """Per sheet column ``s<j>``: ``n<j>`` it holds a fraction, ``b<j>`` a boolean or nine
+    decimals that may have cut a longer fraction, ``d<j>`` a date-time."""
+    columns = list(enumerate(texts.columns))
+    kinds = texts.select(
+        *(pl.col(n).str.contains(_CALAMINE_DECIMAL).any().alias(f"n{j}") for j, n in columns),
+        *(pl.col(n).is_in(["true", "false"]).any().alias(f"b{j}") for j, n in columns),
+        *(pl.col(n).str.contains(r"\.\d{9}$").any().alias(f"nine{j}") for j, n in columns),
+        *(pl.col(n).str.contains(_CALAMINE_DATETIME).any().alias(f"d{j}") for j, n in columns),
+    ).row(0, named=True)
+    for j, n in columns:
+        if kinds.pop(f"nine{j}") and not kinds[f"b{j}"]:
+            nine = texts.get_column(n).filter(texts.get_column(n).str.contains(r"\.\d{9}$"))
+            kinds[f"b{j}"] = bool(nine.to_frame().select(_nine_decimals_kept(pl.col(n))).item())
+    return kinds
+
+
+def _is_calamine_number(text: pl.Series) -> pl.Series:
+    """Cells whose calamine text is a number (see :func:`_excel_cell_text`)."""
+    return (text.str.contains(_CALAMINE_NUMBER) & ~text.str.contains(_LONG_DIGITS)).fill_null(False)
+
+
+def _renders_as_itself(text: pl.Series) -> pl.Series:
+    """Number texts that :func:`float_text` of their own value gives back unchanged.
+
+    At most 15 characters (so at most 15 significant digits: the double of such a decimal
+    gives back that decimal, and no shorter one), not below 1e-4 (written with an
+    exponent), and not ``-0``. The texts are calamine numbers: no leading zeros, no
+    trailing zeros in a fraction.
+    """
+    return (
+        (text.str.len_bytes() <= 15) & ~text.str.contains(r"^-?0\.0000") & (text != "-0")
+    ).fill_null(False)
 
 
 def _nine_decimals_kept(text: pl.Expr) -> pl.Expr:
@@ -580,8 +705,7 @@ def _unique_keys(keys: Sequence[str]) -> list[tuple[int, str]]:
 
 def _stripped(expr: pl.Expr) -> pl.Expr:
     """The cell without surrounding whitespace; null when nothing is left."""
-    stripped = expr.str.strip_chars()
-    return pl.when(stripped.str.len_bytes() > 0).then(stripped)
+    return expr.str.strip_chars().replace("", None)
 
 
 def _build_table(
@@ -623,9 +747,6 @@ def _build_table(
     )
 
     # Stripped cells, null when blank; the row classification works on these.
-    data = grid.slice(index + header_rows).with_columns(
-        _stripped(pl.col(c)).alias(f"_s{j}") for j, c in enumerate(cell_names)
-    )
     stripped = [pl.col(f"_s{j}") for j in range(len(cell_names))]
     label_positions = (
         [matched[name] for name in total_label_columns if name in matched]
@@ -641,37 +762,66 @@ def _build_table(
         else pl.lit(False)
     )
     is_note = pl.coalesce(*stripped).str.contains(_NOTE_PATTERN).fill_null(False) & (filled <= 2)
-    data = data.with_columns(_blank=filled == 0, _total=is_total, _note=is_note & ~is_total)
+    data = (
+        grid.lazy()
+        .slice(index + header_rows)
+        .with_columns(_stripped(pl.col(c)).alias(f"_s{j}") for j, c in enumerate(cell_names))
+        .with_columns(_total=is_total, _dropped=(filled == 0) | is_total | is_note)
+        .collect()
+    )
 
-    totals = data.filter(pl.col("_total"))
-    if totals.height > 1:
-        rows = ", ".join(str(n) for n in totals.get_column("row_number").to_list())
-        raise ExtractRefused(path, f"more than one total (合计) row: rows {rows}")
+    total_positions = data.get_column("_total").arg_true()
+    if total_positions.len() > 1:
+        rows = data.get_column("row_number").gather(total_positions).to_list()
+        raise ExtractRefused(
+            path, f"more than one total (合计) row: rows {', '.join(str(n) for n in rows)}"
+        )
 
-    cells = [pl.col(c) for c in cell_names]
     outputs: list[pl.Expr] = [pl.col("row_number")]
     for spec in columns:
         if spec.canonical in matched:
             outputs.append(stripped[matched[spec.canonical]].alias(spec.canonical))
         else:
             outputs.append(pl.lit(None, dtype=pl.String).alias(spec.canonical))
+    frame = data.select(outputs)
 
     total_row: dict[str, str | None] | None = None
-    if totals.height == 1:
-        values = totals.select(outputs).row(0, named=True)
+    if total_positions.len() == 1:
+        values = frame.row(total_positions[0], named=True)
         total_row = {name: value for name, value in values.items() if name != "row_number"}
         total_row["row_number"] = str(values["row_number"])
 
-    raw_fields = [cells[j].alias(key) for j, key in _unique_keys(keys)]
-    raw = pl.struct(raw_fields).struct.json_encode() if raw_fields else pl.lit("{}")
-    frame = data.filter(~pl.col("_blank") & ~pl.col("_total") & ~pl.col("_note")).select(
-        *outputs, raw.alias("raw")
+    keyed = _unique_keys(keys)
+    cells = data.select(
+        "row_number", *(pl.col(cell_names[j]).alias(f"c{i}") for i, (j, _) in enumerate(keyed))
     )
+    # Blank, note and total rows left out: usually a few at the end, so a slice, not a copy.
+    dropped = data.get_column("_dropped")
     return RawTable(
         path=path,
-        frame=frame,
+        frame=_without(frame, dropped),
         total_row=total_row,
         encoding=encoding,
         headers=tuple(k for k in keys if k),
         preamble=preamble,
+        cells=DeliveredCells(_without(cells, dropped), tuple(key for _, key in keyed)),
     )
+
+
+def _without(frame: pl.DataFrame, dropped: pl.Series) -> pl.DataFrame:
+    """``frame`` without the rows where ``dropped`` is true (a slice when they are at the
+    start and the end only)."""
+    positions = dropped.arg_true()
+    count = positions.len()
+    if count == 0:
+        return frame
+    # Rows dropped at the start: positions 0..k-1; at the end: height-(count-k)..height-1.
+    leading = int((positions == pl.int_range(0, count, eager=True)).sum())
+    if positions.slice(leading).equals(
+        pl.int_range(frame.height - (count - leading), frame.height, eager=True)
+        .cast(positions.dtype)
+        .alias(positions.name),
+        check_names=False,
+    ):
+        return frame.slice(leading, frame.height - count)
+    return frame.filter(~dropped)

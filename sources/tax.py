@@ -10,11 +10,19 @@ from pathlib import Path
 
 import polars as pl
 
-from schemas.credit_code import normalise_credit_code
-from sources.extract import Extract, parse_columns, to_extract
-from sources.parsing import parse_number, parse_period
+from schemas.credit_code import credit_code_parser
+from sources.extract import (
+    Derived,
+    Extract,
+    Normalised,
+    Parsed,
+    normalise_columns,
+    parsed_columns,
+    to_extract,
+)
+from sources.parsing import fold_text, parse_number, parse_period
 from sources.tabular import ColumnSpec, read_table
-from sources.text import blank_to_null, normalise_name_expr
+from sources.text import normalise_name_expr
 
 SOURCE = "tax"
 MONEY = (
@@ -39,17 +47,22 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 )
 
 
+#: The canonical columns from the columns as read (see :func:`normalise`).
+NORMALISED: dict[str, Normalised] = {
+    "taxpayer_name": Parsed(fold_text, "taxpayer_name"),
+    "credit_code_text": pl.col("credit_code"),
+    "credit_code": Parsed(credit_code_parser, "credit_code"),
+    "name_key": Derived(normalise_name_expr(pl.col("taxpayer_name"))),
+    **parsed_columns(
+        {"tax_period": parse_period, **dict.fromkeys(MONEY, parse_number)},
+        few_values=("tax_period",),
+    ),
+}
+
+
 def normalise(rows: pl.DataFrame) -> pl.DataFrame:
     """Normalise the taxpayer id, and parse the period and the amounts."""
-    return (
-        rows.with_columns(
-            taxpayer_name=blank_to_null(pl.col("taxpayer_name")),
-            credit_code_text=pl.col("credit_code"),
-            credit_code=normalise_credit_code(pl.col("credit_code")),
-        )
-        .with_columns(name_key=normalise_name_expr(pl.col("taxpayer_name")))
-        .pipe(parse_columns, {"tax_period": parse_period, **dict.fromkeys(MONEY, parse_number)})
-    )
+    return normalise_columns(rows, NORMALISED)
 
 
 def read(path: Path) -> Extract:

@@ -30,10 +30,22 @@ def normalise_label(text: str) -> str:
     return "".join(folded.split())
 
 
+#: Unicode White_Space: what ``\s`` matches and ``strip_chars()`` strips in Polars.
+WHITESPACE = (
+    *"\t\n\x0b\x0c\r \x85\xa0\u1680",
+    *(chr(c) for c in range(0x2000, 0x200B)),
+    *"\u2028\u2029\u202f\u205f\u3000",
+)
+# Full-width forms to ASCII, brackets to ASCII, whitespace removed: one character each, so
+# one pass of replacements is the same as folding, then brackets, then removing spaces.
+_NAME_FROM = [*_FULLWIDTH[:-1], "【", "】", "〔", "〕", *WHITESPACE]
+_NAME_TO = [*_HALFWIDTH[:-1], "[", "]", "(", ")", *([""] * len(WHITESPACE))]
+
+
 def normalise_name_expr(expr: pl.Expr) -> pl.Expr:
-    """The Polars form of :func:`normalise_label`, for names matched across extracts."""
-    folded = halfwidth_expr(expr).str.replace_many(["【", "】", "〔", "〕"], ["[", "]", "(", ")"])
-    return folded.str.replace_all(r"\s+", "")
+    """The Polars form of :func:`normalise_label`, for names matched across extracts:
+    half-width, ASCII brackets, no whitespace (in one pass over the text)."""
+    return expr.str.replace_many(_NAME_FROM, _NAME_TO)
 
 
 def blank_to_null(expr: pl.Expr) -> pl.Expr:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 import polars as pl
 import pytest
 
 from schemas.credit_code import (
+    ALPHABET,
     complete_credit_code,
     credit_code_check,
     credit_code_is_valid,
@@ -70,3 +73,24 @@ def test_each_check_character_is_checked() -> None:
 def test_complete_credit_code_round_trips() -> None:
     for body in ("91340621MA3HCLE8", "9234062165064788", "93340621ABCDEFGH"):
         assert is_valid_credit_code(complete_credit_code(body))
+
+
+def test_the_vectorised_check_agrees_with_the_scalar_one_on_many_codes() -> None:
+    """The NumPy check over a column gives what the scalar check gives, code by code:
+    valid codes, codes with a random check character, malformed and missing ones."""
+    rng = random.Random(20220403)
+    codes: list[str | None] = []
+    for _ in range(3000):
+        body = "9134" + "".join(rng.choice(ALPHABET) for _ in range(12))
+        codes.append(complete_credit_code(body))
+        codes.append(body + "".join(rng.choice(ALPHABET) for _ in range(2)))
+        codes.append(body[:8] + "".join(rng.choice("IOSVZ") for _ in range(8)) + "XX")
+    codes += [None, "", "91340621MA3HCLE85", "91340621MA3HCLE85TT"]
+    codes.append("９１３４０６２１ＭＡ３ＨＣＬＥ８５Ｔ")
+    vector = pl.DataFrame({"c": codes}, schema={"c": pl.String}).select(
+        credit_code_is_valid(pl.col("c"))
+    )
+    assert vector.to_series().to_list() == [
+        c is not None and is_valid_credit_code(c) for c in codes
+    ]
+    assert 3000 <= sum(vector.to_series()) < 3100

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,43 @@ def test_non_numeric_and_negative_kwh_are_held_with_the_value(tmp_path: Path) ->
     raw = prepared.split.held["raw"].str.json_decode().to_list()[0]  # type: ignore[union-attr]
     assert raw["户号"] == "1000000003" and raw["本月用电量（千瓦时）"] == "待核"
     reconciles(prepared, 4)
+
+
+def test_a_held_rows_raw_is_its_delivered_row_from_its_own_file(tmp_path: Path) -> None:
+    """``raw`` is built at the split for the held rows only, from the delivered cells: as
+    delivered (spaces, extra columns, blanks as null), from the row's own file when two
+    files share row numbers, whether the rule that holds the row reads the text (not a
+    number), the period of the folder (another month) or the other files (duplicate)."""
+    header = [*ELECTRICITY_HEADER, "备注"]
+    first = [
+        ["1000000001", "甲公司", A, "大工业用电", "202203", "100", "90", "a2"],
+        ["1000000003", " 丙公司 ", "", "大工业用电", "202203", "待核", "", ""],
+        ["1000000004", "丁公司", "", "大工业用电", "202202", "5", "", "a4"],
+    ]
+    second = [
+        ["1000000001", "甲公司", A, "大工业用电", "202203", "100", "90", "b2"],
+        ["1000000006", "己公司", "", "大工业用电", "2022-03", "１,２00元", "", "b3"],
+    ]
+    prepared = prepare(
+        write_electricity_csv(tmp_path / "a.csv", first, header=header, total=105),
+        write_electricity_csv(tmp_path / "b.csv", second, header=header, total=None),
+    )
+    assert prepared.split is not None, prepared.refused
+    delivered = {("a.csv", n): row for n, row in enumerate(first, 2)}
+    delivered |= {("b.csv", n): row for n, row in enumerate(second, 2)}
+    held_rows = prepared.split.held.iter_rows(named=True)
+    assert [(r["file_name"], r["row_number"], r["reason"]) for r in held_rows] == [
+        ("a.csv", 3, "not_a_number"),
+        ("a.csv", 4, "period_mismatch"),
+        ("b.csv", 2, "duplicate_row"),
+    ]
+    for held_row in prepared.split.held.iter_rows(named=True):
+        cells = delivered[(held_row["file_name"], held_row["row_number"])]
+        assert json.loads(held_row["raw"]) == {
+            name: cell or None for name, cell in zip(header, cells, strict=True)
+        }
+    assert prepared.split.valid["account_no"].to_list() == ["1000000001", "1000000006"]
+    assert prepared.split.valid["kwh"].to_list() == [100, 1200]
 
 
 def test_a_row_for_another_month_is_held(tmp_path: Path) -> None:

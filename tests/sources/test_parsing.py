@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Callable
 
 import polars as pl
 import pytest
 
+from schemas.credit_code import credit_code_parser
+from sources.extract import Derived, Parsed, PerValue, normalise_columns, parse_columns
 from sources.parsing import (
+    CellParser,
+    fold_text,
     is_unparsed,
     normalise_account,
     normalise_industry_code,
@@ -18,6 +23,7 @@ from sources.parsing import (
     parse_number,
     parse_period,
 )
+from sources.text import WHITESPACE, blank_to_null, halfwidth_expr, normalise_name_expr
 
 
 def apply(parser: Callable[[pl.Expr], pl.Expr], *texts: str | None) -> list[object]:
@@ -241,3 +247,139 @@ def test_parsers_are_lazy_expressions() -> None:
     ):
         plan = lazy.select(parser(pl.col("t"))).explain()
         assert "python" not in plan.lower()
+
+
+# Cells of every kind: clean ones the anchored patterns take, and messy ones left to the
+# full cleaning (separators, units, full-width forms, other date and month forms, blanks).
+MIXED = [
+    "1234",
+    "1,234,567",
+    "１２３４",
+    " 12.5 ",
+    "(123)",
+    "12元",
+    "待核",
+    "-",
+    "",
+    None,
+    "202203",
+    "2022-03",
+    "2022年3月",
+    "2022/03/15",
+    "2015-03-02",
+    "2015/3/2",
+    "20150302",
+    "42064",
+    "是",
+    "否",
+    "y",
+    "TRUE",
+    "610",
+    "0610",
+    "610.0",
+    "0012345678",
+    "12345678",
+    "1.23456789E+09",
+    "'0012345678",
+    "91340621MA3HCLE85T",
+    "91340621ma3hcle85t",
+    "'91340621MA3HCLE85T",
+    "１２．５％",
+]
+
+
+@pytest.mark.parametrize(
+    "parser",
+    [
+        parse_number,
+        parse_integer,
+        parse_period,
+        parse_date,
+        parse_flag,
+        normalise_industry_code,
+        normalise_account,
+        credit_code_parser,
+        fold_text,
+    ],
+)
+def test_parse_columns_gives_the_parsers_values_without_changing_its_input(
+    parser: CellParser,
+) -> None:
+    """A frame parses the clean cells by pattern and only the others by the full cleaning
+    (gathered and put back): the same values as the parser's expression, in place."""
+    texts = MIXED * 3
+    frame = pl.DataFrame(
+        {"t": texts, "n": range(len(texts))}, schema={"t": pl.String, "n": pl.Int64}
+    )
+    expected = frame.select(parser(pl.col("t"))).to_series().to_list()
+    parsed = parse_columns(frame, {"t": parser})
+    assert parsed.columns == ["t", "n", "t_text"]
+    assert parsed["t"].to_list() == expected
+    assert parsed["t_text"].to_list() == texts
+    assert frame["t"].to_list() == texts  # the input frame is not changed
+
+
+def test_fold_text_is_blank_to_null() -> None:
+    texts = [*MIXED, " 甲 ", "甲\u3000", "\t", "－", "／", "（一厂）", "无数据", "a  b"]
+    frame = pl.DataFrame({"t": texts}, schema={"t": pl.String})
+    assert parse_columns(frame, {"t": fold_text})["t"].to_list() == (
+        frame.select(blank_to_null(pl.col("t"))).to_series().to_list()
+    )
+
+
+def test_a_derived_column_is_computed_from_the_normalised_ones() -> None:
+    frame = pl.DataFrame({"name": [" 甲（一厂） ", "-", None, "乙 公司"]})
+    result = normalise_columns(
+        frame,
+        {
+            "name_key": Derived(normalise_name_expr(pl.col("name"))),
+            "name": Parsed(fold_text, "name"),
+        },
+    )
+    assert result.columns == ["name", "name_key"]
+    assert result["name"].to_list() == ["甲(一厂)", None, None, "乙 公司"]
+    assert result["name_key"].to_list() == ["甲(一厂)", None, None, "乙公司"]
+
+
+def test_name_key_folds_width_brackets_and_every_space_in_one_pass() -> None:
+    """The one pass of replacements equals folding, then brackets, then removing \\s+."""
+    rng = random.Random(20220402)
+    alphabet = [chr(c) for c in range(0xFF00, 0xFF62)] + list(WHITESPACE)
+    alphabet += [*"【】〔〕[]()甲乙公司ab1 ", "\x1c", "\u200b", "\u3000"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10))) for _ in range(5000)]
+    frame = pl.DataFrame({"t": texts})
+    stepwise = (
+        halfwidth_expr(pl.col("t"))
+        .str.replace_many(["【", "】", "〔", "〕"], ["[", "]", "(", ")"])
+        .str.replace_all(r"\s+", "")
+    )
+    assert frame.select(normalise_name_expr(pl.col("t"))).to_series().to_list() == (
+        frame.select(stepwise).to_series().to_list()
+    )
+    spaces = pl.DataFrame({"c": [chr(c) for c in range(0x3001)]}).filter(
+        pl.col("c").str.contains(r"^\s$")
+    )
+    assert sorted(spaces["c"].to_list()) == sorted(WHITESPACE)
+
+
+def test_a_per_value_column_remembers_values_from_file_to_file() -> None:
+    """A column of a few distinct texts is computed once per text and remembered: later
+    frames with known, new and missing texts get what the expression gives row by row."""
+    period = Parsed(parse_period, "t", few_values=True)
+    category = PerValue(blank_to_null(pl.col("t")), "t")
+    frames = [
+        ["202203", "202203", None, "2022年3月"],
+        ["2022-03", "202203", "202204", "待核", None],
+        ["202204", "  ", "—", "２０２２０３"],
+    ]
+    for texts in frames:
+        frame = pl.DataFrame({"t": texts}, schema={"t": pl.String})
+        result = normalise_columns(frame, {"period": period, "category": category})
+        assert (
+            result["period"].to_list()
+            == frame.select(parse_period(pl.col("t"))).to_series().to_list()
+        )
+        assert result["category"].to_list() == (
+            frame.select(blank_to_null(pl.col("t"))).to_series().to_list()
+        )
+    assert "202203" in period.memo.values and "待核" in category.memo.values

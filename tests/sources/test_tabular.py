@@ -18,7 +18,16 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from sources.tabular import ColumnSpec, ExtractRefused, RawTable, float_text, read_table
+from sources.tabular import (
+    ColumnSpec,
+    ExtractRefused,
+    RawTable,
+    _is_calamine_number,
+    _renders_as_itself,
+    _utf8_head,
+    float_text,
+    read_table,
+)
 
 SAMPLES = Path("/work/shared/extracts/samples")
 if not SAMPLES.is_dir():  # the same files are kept with the tests
@@ -92,6 +101,13 @@ def write_csv(
     return path
 
 
+def csv_text_of(rows: Sequence[Sequence[object]]) -> str:
+    """Rows as CSV text with Windows line ends."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
 def write_xlsx(path: Path, rows: dict[int, Sequence[object]]) -> Path:
     """A workbook whose first sheet has ``rows`` at the given 1-based Excel rows (openpyxl)."""
     workbook = openpyxl.Workbook()
@@ -106,7 +122,9 @@ def write_xlsx(path: Path, rows: dict[int, Sequence[object]]) -> Path:
 
 
 def raw(table: RawTable, index: int) -> dict[str, str | None]:
-    return json.loads(table.frame["raw"][index])
+    """The raw JSON (header -> cell as delivered) of the frame's row ``index``."""
+    row_number = table.frame["row_number"].slice(index, 1)
+    return json.loads(table.cells.raw(row_number)["raw"].item())
 
 
 def column(table: RawTable, name: str) -> list[str | None]:
@@ -147,7 +165,7 @@ def test_gbk_electricity_sample_with_total_row(tmp_path: Path) -> None:
     table = read_table(path, ELECTRICITY, total_label_columns=("account", "name"))
 
     assert table.encoding == "gbk"
-    assert table.frame.columns == ["row_number", *(s.canonical for s in ELECTRICITY), "raw"]
+    assert table.frame.columns == ["row_number", *(s.canonical for s in ELECTRICITY)]
     assert table.frame.schema["row_number"] == pl.Int64
     assert column(table, "row_number") == list(range(2, 10))
     assert column(table, "account")[0] == "1619643364"
@@ -245,6 +263,32 @@ def test_plain_utf8_and_unix_line_ends(tmp_path: Path) -> None:
     assert column(table, "account") == ["1000000001", "0000000002"]
 
 
+def test_a_file_that_is_utf8_only_in_its_first_megabytes_is_read_as_gbk(tmp_path: Path) -> None:
+    """A UTF-8 file is read from its bytes after a look at its start; bytes further on
+    that are not UTF-8 send it to the decoding of the whole file, as before."""
+    columns = (ColumnSpec("account", "account"), ColumnSpec("name", "name"))
+    rows = [["account", "name"], *([["1000000001", "a"]] * 320_000), ["0000000002", "乙公司"]]
+    text = csv_text_of(rows)
+    assert len(text.split("乙公司")[0].encode("utf-8")) > 4_000_004
+    path = tmp_path / "e.csv"
+    path.write_bytes(text.encode("gbk"))
+    table = read_table(path, columns)
+    assert table.encoding == "gbk"
+    assert column(table, "name")[-1] == "乙公司"
+    assert column(table, "row_number")[-1] == 320_002
+    path.write_bytes(text.encode("utf-8"))
+    again = read_table(path, columns)
+    assert again.encoding == "utf-8" and column(again, "name")[-1] == "乙公司"
+
+
+def test_the_utf8_look_at_a_files_start_leaves_out_a_character_cut_at_its_end() -> None:
+    data = ("a" * 9 + "合计").encode("utf-8")  # 合 is bytes 9-11
+    assert _utf8_head(data, 10) == "a" * 9
+    assert _utf8_head(data, 12) == "a" * 9 + "合"
+    assert _utf8_head(data, 100) == "a" * 9 + "合计"
+    assert _utf8_head(b"a\xff" + data, 10) is None
+
+
 def test_utf16_file_is_refused(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", [ELECTRICITY_HEADER, ROW_A], "utf-16")
     message = refusal(path, ELECTRICITY)
@@ -276,7 +320,7 @@ def test_half_width_brackets_spaces_extra_and_reordered_columns(tmp_path: Path) 
     ]
     rows = [header, ["1,200", "1000000001", "x", "202203", "甲公司", "1000"]]
     table = read_table(write_csv(tmp_path / "e.csv", rows), ELECTRICITY)
-    assert table.frame.row(0, named=True) | {"raw": None} == {
+    assert table.frame.row(0, named=True) == {
         "row_number": 2,
         "account": "1000000001",
         "name": "甲公司",
@@ -285,7 +329,6 @@ def test_half_width_brackets_spaces_extra_and_reordered_columns(tmp_path: Path) 
         "period": "202203",
         "kwh": "1,200",
         "kwh_prior": "1000",
-        "raw": None,
     }
     assert raw(table, 0) == {
         "本月用电量(千瓦时)": "1,200",
@@ -331,6 +374,36 @@ def test_title_rows_above_csv_header_and_notes_below(tmp_path: Path) -> None:
     assert table.total_row is not None
     assert table.total_row["row_number"] == "10"
     assert table.total_row["kwh"] == "1,500"
+
+
+@pytest.mark.parametrize("blank_in_the_middle", [False, True])
+def test_rows_left_out_at_the_start_middle_and_end_keep_cells_and_raw_aligned(
+    tmp_path: Path, blank_in_the_middle: bool
+) -> None:
+    """Blank rows right under the header and notes and the total at the end are left out
+    (a slice of the rows); a blank row between data rows too (a filter): either way each
+    kept row's raw is its own delivered cells."""
+    row_c = ["1000000003", " 丙公司 ", "", "大工业用电", "202203", "3", ""]
+    rows: list[Sequence[str]] = [
+        ELECTRICITY_HEADER,
+        [],
+        ["", "", "", "", "", "", ""],
+        ROW_A,
+        *([[" "]] if blank_in_the_middle else []),
+        ROW_B,
+        row_c,
+        ["注：本表由供电公司提供。"],
+        ["", "合计", "", "", "", "1,503", ""],
+    ]
+    table = read_table(write_csv(tmp_path / "e.csv", rows), ELECTRICITY)
+    middle = 1 if blank_in_the_middle else 0
+    assert column(table, "row_number") == [4, 5 + middle, 6 + middle]
+    assert column(table, "name") == ["甲公司", "乙公司", "丙公司"]
+    for index, delivered in enumerate([ROW_A, ROW_B, row_c]):
+        assert raw(table, index) == {
+            header: cell or None for header, cell in zip(ELECTRICITY_HEADER, delivered, strict=True)
+        }
+    assert table.total_row is not None and table.total_row["kwh"] == "1,503"
 
 
 def test_a_row_with_a_note_prefix_but_data_is_kept(tmp_path: Path) -> None:
@@ -402,7 +475,7 @@ def test_csv_two_row_header_with_repeated_group(tmp_path: Path) -> None:
         ColumnSpec("revenue_prior", "营业收入（千元）", sub_header="上年同期"),
     )
     table = read_table(write_csv(tmp_path / "s.csv", rows, "utf-8"), columns, header_rows=2)
-    assert table.frame.row(0)[:-1] == (3, "91340621MA0000001X", "10", "9", "7")
+    assert table.frame.row(0) == (3, "91340621MA0000001X", "10", "9", "7")
     assert table.headers[-1] == "营业收入（千元）/上年同期"
 
 
@@ -550,11 +623,30 @@ def test_xlsx_cell_types_become_delivered_text(tmp_path: Path) -> None:
         ColumnSpec("remark", "备注"),
     )
     table = read_table(path, columns)
-    assert table.frame.drop("raw").rows() == [
+    assert table.frame.rows() == [
         (2, "0012345678", "610", "32530827.79", "2015-03-02", "TRUE", "12.50"),
         (3, "12345678", "0610", repr(1 / 3), "2015-03-02 13:04:05", "FALSE", "true"),
         (4, None, None, "-0.5", "2015/3/2", None, "7"),
     ]
+
+
+def test_a_short_calamine_number_is_its_own_shortest_text() -> None:
+    """A number column's calamine text is kept as it is when short (at most 15
+    characters, not below 1e-4, not -0): float_text of its value would give it back."""
+    rng = random.Random(20220401)
+    texts = ["0", "7", "-12.5", "0.0001", "0.1", "0.3", "123456789012345", "99999.99999999"]
+    for _ in range(20000):
+        whole = str(rng.randint(0, 10 ** rng.randint(0, 14)))
+        fraction = "".join(rng.choice("0123456789") for _ in range(rng.randint(0, 9)))
+        fraction = fraction.rstrip("0")
+        sign = "-" if rng.random() < 0.3 else ""
+        texts.append(sign + whole + ("." + fraction if fraction else ""))
+    series = pl.Series("s", texts)
+    kept = series.filter(_is_calamine_number(series) & _renders_as_itself(series))
+    assert kept.len() > 10000
+    rendered = kept.to_frame().select(float_text(pl.col("s").cast(pl.Float64))).to_series()
+    assert rendered.to_list() == kept.to_list()
+    assert not _renders_as_itself(pl.Series(["-0", "0.00001", "1234567890123456"])).any()
 
 
 def test_float_text_is_python_repr() -> None:
