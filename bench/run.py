@@ -6,7 +6,9 @@ fresh warehouse:
 
 1. loads the history month (2022-02) with the real steps, untimed but reported;
 2. loads the measured month (2022-03) source by source with the real steps
-   (``source.read`` per file, ``source.validate``, ``load_period``) and runs the quality
+   (``source.read`` per file, ``source.validate``, ``load_period``), rebuilds the marts
+   the loads left once (``rebuild_pending_marts``, as a run does; ``--marts-per-load``:
+   each load rebuilds its own, as a direct ``load_period`` call does) and runs the quality
    suites as one checkpoint (``run_quality_checks``) — the Prefect orchestrator is not
    started; ``warehouse.stages`` reports ``load_period``'s inner stages;
 3. measures the physical floor on the same machine and the same files: the fastest plain
@@ -51,7 +53,8 @@ from sources.extract import Extract
 from sources.landing import period_files
 from sources.tabular import CSV_SUFFIXES, _decode
 from warehouse.engine import create_warehouse_engine, is_postgresql
-from warehouse.load import STAGING, PeriodLoad, load_period, rebuild_marts_after
+from warehouse.load import STAGING, PeriodLoad
+from warehouse.mart_pending import rebuild_pending_marts
 from warehouse.quality import run_quality_checks
 from warehouse.stages import recording
 from warehouse.tables import held_row
@@ -217,12 +220,13 @@ def load_month(
     meter: Meter | None,
     sources: tuple[str, ...] = SOURCES,
     *,
-    defer_marts: bool = False,
+    marts_per_load: bool = False,
 ) -> tuple[list[PeriodLoad], dict[str, PreparedPeriod], dict[str, int]]:
     """Load ``sources`` present for ``period`` with the real steps, timing the stages.
 
-    ``defer_marts``: each load leaves its marts, and they are rebuilt once for all of the
-    month's loads (``rebuild_marts_after``) -- what the flow would do with that option.
+    As a run does, each load notes its marts and they are rebuilt once after the month's
+    loads (``rebuild_pending_marts``); ``marts_per_load``: each load rebuilds its own
+    marts in its transaction (a direct ``load_period`` call).
     """
     loads: list[PeriodLoad] = []
     prepared_by_source: dict[str, PreparedPeriod] = {}
@@ -247,11 +251,7 @@ def load_month(
         prepared_by_source[source.name] = prepared
 
         def load(prepared: PreparedPeriod = prepared) -> PeriodLoad:
-            if not defer_marts or prepared.split is None:
-                return load_prepared(engine, prepared)
-            return load_period(
-                engine, prepared.source, period, prepared.files, prepared.split, rebuild=False
-            )
+            return load_prepared(engine, prepared, rebuild=marts_per_load)
 
         if meter is None:
             loads.append(load())
@@ -279,9 +279,9 @@ def load_month(
         for name, (wall, cpu_seconds) in inner.items():
             meter.add(name, wall, cpu_seconds)
             meter.add(f"{source.name}.{name}", wall, cpu_seconds)
-    if defer_marts:
+    if not marts_per_load:
         with timed("marts"):
-            rebuild_marts_after(engine, loads)
+            rebuild_pending_marts(engine)
     return loads, prepared_by_source, rows_read
 
 
@@ -293,7 +293,7 @@ def prepare_period_from(
     return prepare_period(replace(source, read=delivered.__getitem__), period, paths)
 
 
-def run_once(backend: str, scale: float, seed: int, defer_marts: bool = False) -> dict[str, Any]:
+def run_once(backend: str, scale: float, seed: int, marts_per_load: bool = False) -> dict[str, Any]:
     """Load the history month, then measure the measured month and its floor."""
     landing = ensure_landing(WORK / f"landing-{scale:g}", scale, seed)
     WORK.mkdir(parents=True, exist_ok=True)
@@ -303,18 +303,18 @@ def run_once(backend: str, scale: float, seed: int, defer_marts: bool = False) -
         "backend": backend,
         "scale": scale,
         "seed": seed,
-        "defer_marts": defer_marts,
+        "marts": "per_load" if marts_per_load else "once",
     }
     try:
         clock = time.perf_counter()
         prepare_warehouse(engine)
-        history, _, _ = load_month(engine, landing, HISTORY, None, defer_marts=defer_marts)
+        history, _, _ = load_month(engine, landing, HISTORY, None, marts_per_load=marts_per_load)
         result["history_seconds"] = round(time.perf_counter() - clock, 2)
         result["history"] = [(load.source, load.status) for load in history]
 
         meter = Meter()
         loads, prepared, rows_read = load_month(
-            engine, landing, MEASURED, meter, defer_marts=defer_marts
+            engine, landing, MEASURED, meter, marts_per_load=marts_per_load
         )
         with meter.stage("quality"):
             report = run_quality_checks(url, MEASURED, data_docs_dir=WORK / f"docs-{backend}")
@@ -390,8 +390,8 @@ def _scale_name(scale: float) -> str:
     return f"{scale:g}"
 
 
-def _result_name(backend: str, scale: float, defer_marts: bool) -> str:
-    return f"{backend}-{_scale_name(scale)}{'-deferred' if defer_marts else ''}.json"
+def _result_name(backend: str, scale: float, marts_per_load: bool) -> str:
+    return f"{backend}-{_scale_name(scale)}{'-per-load' if marts_per_load else ''}.json"
 
 
 def summarise(results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -464,17 +464,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, nargs="+", default=[1.0, 0.1])
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument(
-        "--defer-marts",
+        "--marts-per-load",
         action="store_true",
-        help="rebuild each mart once after the month's loads (load_period(rebuild=False))",
+        help="each load rebuilds its marts (default: once after the month's loads, as a run)",
     )
+    # Marts once per month is the default now; the flag stays accepted for old commands.
+    parser.add_argument("--defer-marts", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     OUT.mkdir(parents=True, exist_ok=True)
     if args.worker:
-        result = run_once(backends[0], args.scale[0], args.seed, args.defer_marts)
-        (OUT / _result_name(backends[0], args.scale[0], args.defer_marts)).write_text(
+        result = run_once(backends[0], args.scale[0], args.seed, args.marts_per_load)
+        (OUT / _result_name(backends[0], args.scale[0], args.marts_per_load)).write_text(
             json.dumps(result, ensure_ascii=False, indent=2)
         )
         return
@@ -487,13 +489,13 @@ def main(argv: list[str] | None = None) -> None:
             subprocess.run(
                 [sys.executable, "-m", "bench.run", "--worker", "--backend", backend,
                  "--scale", str(scale), "--seed", str(args.seed),
-                 *(["--defer-marts"] if args.defer_marts else [])],
+                 *(["--marts-per-load"] if args.marts_per_load else [])],
                 check=True,
             )  # fmt: skip
-            name = _result_name(backend, scale, args.defer_marts)
+            name = _result_name(backend, scale, args.marts_per_load)
             results.append(json.loads((OUT / name).read_text()))
     summary = summarise(results)
-    (OUT / f"summary{'-deferred' if args.defer_marts else ''}.json").write_text(
+    (OUT / f"summary{'-per-load' if args.marts_per_load else ''}.json").write_text(
         json.dumps(summary, ensure_ascii=False, indent=2)
     )
     print_table(summary)

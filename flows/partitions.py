@@ -3,9 +3,10 @@
 Under leases on every source-period of the run: hash and plan (unchanged partitions are
 noted, not read); read and validate the rest in a subflow whose task runner comes from
 settings (threads, or Dask); load in period and dependency order, one transaction each
-(a load rebuilds marts from its period on, so order matters); then the quality
-checkpoint of each period that changed, alerts, the run's artifacts, and the monthly
-report of the latest month that changed.
+(facts, and a ``mart_pending`` note of the marts to rebuild); rebuild those marts once
+(with any an earlier failed run left); then the quality checkpoint of each period that
+changed, alerts, the run's artifacts, and the monthly report of the latest month that
+changed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from flows.tasks import (
     publish_artifacts,
     quality_for_periods,
     read_and_validate,
+    rebuild_marts,
 )
 from indmon import progress
 from indmon.plan import Partition, source_periods
@@ -86,6 +88,8 @@ def run_partitions(settings: Settings, request: RunRequest) -> list[PeriodLoad]:
                 outcome = load(settings, prepared, request.force)
                 outcomes[(outcome.source, outcome.period)] = outcome
                 progress.finished([outcome])
+        # Once for all the loads; also completes what a failed earlier run left.
+        rebuild_marts(settings)
         landed = {p.key for p in partitions}
         missing = [k for k in request.expected if k not in landed]
         arrived = [k for k in request.awaited_before if k in landed]

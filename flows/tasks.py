@@ -32,6 +32,7 @@ from warehouse.awaited import mark_arrived, record_awaited, still_awaited
 from warehouse.engine import warehouse_engine
 from warehouse.headlines import county_headlines
 from warehouse.load import PeriodLoad, record_unchanged
+from warehouse.mart_pending import MartsRebuilt, rebuild_pending_marts
 from warehouse.quality import (
     QualityReport,
     run_quality_checks,
@@ -78,9 +79,16 @@ def read_and_validate(partition: Partition) -> PreparedPeriod:
     **IO_RETRIES,
 )
 def load(settings: Settings, prepared: PreparedPeriod, force: bool) -> PeriodLoad:
-    """Replace the source-period in the warehouse and rebuild what depends on it."""
+    """Replace the source-period and its facts; note its marts for :func:`rebuild_marts`."""
     with warehouse_engine(settings.warehouse_url) as engine:
-        return load_prepared(engine, prepared, force=force)
+        return load_prepared(engine, prepared, force=force, rebuild=False)
+
+
+@task(name="rebuild-marts", cache_policy=NO_CACHE, **IO_RETRIES)
+def rebuild_marts(settings: Settings) -> MartsRebuilt:
+    """Rebuild once every mart the committed loads left (this run's and any earlier run's)."""
+    with warehouse_engine(settings.warehouse_url) as engine:
+        return rebuild_pending_marts(engine)
 
 
 @task(name="note-unchanged", cache_policy=NO_CACHE, **IO_RETRIES)

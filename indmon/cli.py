@@ -30,8 +30,10 @@ db_app = typer.Typer(help="The warehouse schema.", no_args_is_help=True)
 accounts_app = typer.Typer(
     help="Metering accounts not resolved to an enterprise.", invoke_without_command=True
 )
+marts_app = typer.Typer(help="The marts dashboards read.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(accounts_app, name="accounts")
+app.add_typer(marts_app, name="marts")
 
 
 def console() -> Console:
@@ -436,6 +438,35 @@ def db_grant(warehouse: WarehouseOption = None) -> None:
         return
     for role, tables in granted.items():
         console().print(f"{role}: SELECT on {len(tables)} tables")
+
+
+@marts_app.command("rebuild")
+def marts_rebuild(
+    from_period: Annotated[
+        str | None,
+        typer.Option("--from", help="Also rebuild every mart from this month on, YYYY-MM."),
+    ] = None,
+    warehouse: WarehouseOption = None,
+) -> None:
+    """Rebuild the marts loads left to rebuild (a run does this itself; after a failed one)."""
+    from indmon.steps import prepare_warehouse
+    from sources.landing import is_period
+    from warehouse.engine import create_warehouse_engine
+    from warehouse.mart_pending import rebuild_pending_marts
+
+    if from_period is not None and not is_period(from_period):
+        raise typer.BadParameter(f"{from_period!r} is not a month YYYY-MM", param_hint="--from")
+    settings = _settings(warehouse=warehouse)
+    engine = create_warehouse_engine(settings.warehouse_url)
+    prepare_warehouse(engine, settings.evaluation_config)
+    done = rebuild_pending_marts(engine, every_mart_from=from_period)
+    engine.dispose()
+    for source, period in done.pending:
+        console().print(f"pending: {source} from {period}")
+    for mart, period in done.marts:
+        console().print(f"rebuilt {mart} from {period}")
+    if not done.marts:
+        console().print("nothing to rebuild: the marts are up to date")
 
 
 @accounts_app.callback()

@@ -170,15 +170,25 @@ def raise_alerts(
 
 
 def load_prepared(
-    engine: sa.Engine, prepared: PreparedPeriod, *, force: bool = False
+    engine: sa.Engine, prepared: PreparedPeriod, *, force: bool = False, rebuild: bool = True
 ) -> PeriodLoad:
-    """Load a prepared source-period, or record its refusal in the ledger."""
+    """Load a prepared source-period, or record its refusal in the ledger.
+
+    ``rebuild=False`` leaves the marts to one rebuild after the run's loads (see
+    :func:`warehouse.load.load_period`).
+    """
     if prepared.split is None:
         return record_refusal(
             engine, prepared.source, prepared.period, prepared.files, prepared.refused
         )
     return load_period(
-        engine, prepared.source, prepared.period, prepared.files, prepared.split, force=force
+        engine,
+        prepared.source,
+        prepared.period,
+        prepared.files,
+        prepared.split,
+        force=force,
+        rebuild=rebuild,
     )
 
 

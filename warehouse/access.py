@@ -5,9 +5,9 @@
 - ``indmon_analyst`` is a member of ``indmon_reader`` and also reads every other table:
   the enterprise-level facts (``fact_*``), staging (``stg_*``, the rows as delivered),
   held rows (with their raw values) and the bookkeeping (ledger, account map, quality
-  results, alerts). Tables created later by a migration are readable by the analyst
-  through default privileges; run ``indmon db grant`` again after an upgrade so the
-  reader sees new marts.
+  results, alerts, ``mart_pending``). Tables created later by a migration are readable by
+  the analyst through default privileges; run ``indmon db grant`` again after an upgrade
+  so the reader sees new marts.
 
 Roles belong to the cluster, grants to each database: creating a role tolerates another
 session creating it at the same moment, and every statement may be run again.
@@ -25,6 +25,8 @@ from warehouse.engine import is_postgresql
 READER = "indmon_reader"
 ANALYST = "indmon_analyst"
 READER_PREFIXES = ("mart_", "dim_", "cfg_")
+#: Bookkeeping whose name has a reader's prefix: the marts loads left to rebuild.
+NOT_FOR_READER = ("mart_pending",)
 
 _CREATE_ROLE = """
 DO $$
@@ -70,7 +72,7 @@ def _run_with_retry(engine: sa.Engine, statements: list[str], attempts: int = 5)
 def reader_tables(connection: sa.Connection) -> list[str]:
     """The tables of the warehouse's schema the reader may read."""
     names = sa.inspect(connection).get_table_names()
-    return sorted(n for n in names if n.startswith(READER_PREFIXES))
+    return sorted(n for n in names if n.startswith(READER_PREFIXES) and n not in NOT_FOR_READER)
 
 
 def grant_roles(engine: sa.Engine) -> dict[str, list[str]]:

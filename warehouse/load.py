@@ -1,8 +1,10 @@
-"""Loading one source-period: staging replaced, facts and marts rebuilt, in one transaction.
+"""Loading one source-period: staging replaced, facts rebuilt, in one transaction.
 
 A period of a source is replaced as a whole: a re-sent file replaces what the period
 held, re-running the same files changes nothing (the ledger notes the re-run), and a
-failure leaves the warehouse as it was.
+failure leaves the warehouse as it was. The same transaction rebuilds the marts that read
+the source, or (``rebuild=False``, what a run does) notes them in ``mart_pending`` for
+one rebuild after all of the run's loads (:mod:`warehouse.mart_pending`).
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import sqlalchemy as sa
 from schemas.rules import Split
 from warehouse.bulk import bulk_insert
 from warehouse.derive import refresh_after_load
-from warehouse.engine import is_postgresql, refresh_statistics
-from warehouse.marts import DEPENDENT_MARTS, Rebuild, rebuild_marts
+from warehouse.engine import refresh_statistics
+from warehouse.mart_pending import lock_marts, note_pending
+from warehouse.marts import rebuild_marts
 from warehouse.stages import stage
 from warehouse.tables import (
     held_row,
@@ -79,7 +82,8 @@ class PeriodLoad:
     status: str  # loaded / unchanged / refused
     load_id: str
     files: tuple[FileOutcome, ...] = field(default=())
-    #: With ``rebuild=False``: the first period whose marts this load leaves to rebuild.
+    #: With ``rebuild=False``: the first period whose marts this load left to rebuild
+    #: (noted in ``mart_pending``).
     marts_from: str | None = None
 
     @property
@@ -90,17 +94,6 @@ class PeriodLoad:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _lock(connection: sa.Connection, source: str, period: str) -> None:
-    """Serialise load transactions (PostgreSQL; SQLite serialises writers itself).
-
-    Every load rebuilds marts from its period on, and loads of different sources or
-    periods rewrite the same mart rows, so the transactions take one lock; reading and
-    validating, the slow part, still runs concurrently outside it.
-    """
-    if is_postgresql(connection):
-        connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('indmon-load'))"))
 
 
 def latest_load_id(source: str, period: str) -> sa.ScalarSelect[str]:
@@ -226,13 +219,16 @@ def load_period(
 
     Files identical (by name and SHA-256) to the last successful load of the period
     are not loaded again unless ``force``; the ledger notes the re-run as ``unchanged``.
-    With ``rebuild=False`` the marts are left to :func:`rebuild_marts_after`, which
-    rebuilds each mart once for several loads (a month's four sources rebuild
-    ``mart_enterprise_month`` four times otherwise); ``marts_from`` says from when.
+    By default the marts that read the source are rebuilt in the same transaction, so a
+    direct call is self-contained. With ``rebuild=False`` (what a run does) the
+    transaction instead notes them in ``mart_pending`` (``marts_from`` says from when),
+    and :func:`warehouse.mart_pending.rebuild_pending_marts` rebuilds each mart once for
+    all of a run's loads (a month's four sources rebuild ``mart_enterprise_month`` four
+    times otherwise).
     """
     load_id, started = str(uuid.uuid4()), _now()
     with engine.begin() as connection:
-        _lock(connection, source, period)
+        lock_marts(connection)
         previous = last_loaded_files(connection, source, period)
         delivered = {f.file_name: f.sha256 for f in files}
         if not force and previous and delivered == {k: v.sha256 for k, v in previous.items()}:
@@ -262,6 +258,8 @@ def load_period(
         if rebuild:
             with stage("marts"):
                 rebuild_marts(connection, source, from_period)
+        else:
+            note_pending(connection, source, from_period, load_id)
         unresolved = _unresolved(connection, source, period)
         loaded, held = _rows_per_file(split.valid), _rows_per_file(split.held)
         outcomes = [
@@ -290,25 +288,6 @@ def load_period(
         tuple(outcomes),
         marts_from=None if rebuild else from_period,
     )
-
-
-def rebuild_marts_after(engine: sa.Engine, loads: Sequence[PeriodLoad]) -> None:
-    """Rebuild, in one transaction, every mart the loads left (``rebuild=False``), once.
-
-    Each mart is rebuilt from the earliest period any of the loads that feed it affects,
-    in the order ``DEPENDENT_MARTS`` lists them.
-    """
-    starts: dict[Rebuild, str] = {}
-    for load in loads:
-        if load.marts_from is None:
-            continue
-        for rebuild in DEPENDENT_MARTS[load.source]:
-            starts[rebuild] = min(starts.get(rebuild, load.marts_from), load.marts_from)
-    if not starts:
-        return
-    with engine.begin() as connection, stage("marts"):
-        for rebuild, from_period in starts.items():
-            rebuild(connection, from_period)
 
 
 def record_refusal(

@@ -746,3 +746,17 @@ awaited_source = sa.Table(
         "arrived_at is set when a later run loads it."
     ),
 )
+
+mart_pending = sa.Table(
+    "mart_pending",
+    metadata,
+    sa.Column("source", sa.String(16), primary_key=True),
+    sa.Column("from_period", Period, primary_key=True),
+    sa.Column("load_id", sa.String(36), nullable=False),
+    sa.Column("noted_at", sa.DateTime(timezone=True), nullable=False),
+    comment=(
+        "One row per (source, first period) whose marts a committed load left to rebuild, "
+        "written in the load's transaction; the latest such load and when it committed. "
+        "The run's mart rebuild deletes the rows it rebuilt, in its own transaction."
+    ),
+)

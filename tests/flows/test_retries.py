@@ -43,11 +43,13 @@ def test_the_flows_io_tasks_carry_the_policy() -> None:
         quality,
         quality_for_periods,
         read_and_validate,
+        rebuild_marts,
     )
 
     for step in (
         read_and_validate,
         load,
+        rebuild_marts,
         plan,
         quality,
         quality_for_periods,

@@ -11,7 +11,8 @@ from indmon.catalogue import SOURCES, in_load_order
 from indmon.steps import prepare_period
 from sources.landing import period_files
 from tests.warehouse.helpers import load_month, rows, scalar, snapshot
-from warehouse.load import load_period, rebuild_marts_after
+from warehouse.load import load_period
+from warehouse.mart_pending import pending_marts, rebuild_pending_marts
 
 SAMPLE_KWH = [3793352, 2297483, 3409918, 3621823, 446579, 2663952, 627397, 1102277]
 SAMPLE_PRIOR = [3642193, 2645107, 3233943, 3621884, 430129, 2661043, 523936, 963923]
@@ -230,7 +231,12 @@ def test_marts_rebuilt_once_after_several_loads_equal_marts_rebuilt_per_load(
     engine: sa.Engine, sample_landing: Path
 ) -> None:
     load_month(engine, sample_landing, "2022-03")
-    marts = ("mart_enterprise_month", "mart_indicator_month", "mart_published_indicator")
+    marts = (
+        "mart_enterprise_month",
+        "mart_indicator_month",
+        "mart_published_indicator",
+        "mart_target_progress",
+    )
     expected = {name: rows for name, rows in snapshot(engine).items() if name in marts}
     assert all(expected.values())
     with engine.begin() as connection:
@@ -252,5 +258,7 @@ def test_marts_rebuilt_once_after_several_loads_equal_marts_rebuilt_per_load(
     # The targets' year is a period of its own; every monthly source starts at March.
     assert {load.marts_from for load in loads if load.source != "targets"} == {"2022-03"}
     assert not any(rows for name, rows in snapshot(engine).items() if name in marts)
-    rebuild_marts_after(engine, loads)
+    assert pending_marts(engine) == sorted((load.source, load.marts_from) for load in loads)
+    rebuild_pending_marts(engine)
     assert {name: rows for name, rows in snapshot(engine).items() if name in marts} == expected
+    assert pending_marts(engine) == []

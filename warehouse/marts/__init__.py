@@ -13,9 +13,10 @@ figures) never show a figure about fewer than three enterprises; the enterprise-
 marts and lists are for the bureau's staff.
 
 A load rebuilds only the marts that read what it replaced, from the first period it
-affects on. ``mart_enterprise_month`` comes first: it places every enterprise a fact
-names in each month, and the indicator marts join it to place their facts
-(:func:`warehouse.marts.fragments.located`) instead of looking each one up.
+affects on; a run rebuilds them once for all of its loads (``planned_rebuilds``, used by
+``warehouse.mart_pending``). ``mart_enterprise_month`` comes first: it places every
+enterprise a fact names in each month, and the indicator marts join it to place their
+facts (:func:`warehouse.marts.fragments.located`) instead of looking each one up.
 """
 
 from __future__ import annotations
@@ -99,6 +100,24 @@ ALL_MARTS: tuple[Rebuild, ...] = (
 
 #: A period before any data: rebuilding from here rebuilds everything.
 EVERY_PERIOD = "0000-01"
+
+
+def planned_rebuilds(
+    changes: Iterable[tuple[str, str]], every_mart_from: str | None = None
+) -> list[tuple[Rebuild, str]]:
+    """Each mart to rebuild once for several changes, from the earliest period any needs.
+
+    ``changes`` are (source, first period) pairs (several loads, say); ``every_mart_from``
+    adds every mart from that period. The marts come in ``ALL_MARTS`` order, so a mart is
+    rebuilt after the marts it reads whichever sources asked for them.
+    """
+    starts: dict[Rebuild, str] = {}
+    if every_mart_from is not None:
+        starts = dict.fromkeys(ALL_MARTS, every_mart_from)
+    for source, from_period in changes:
+        for rebuild in DEPENDENT_MARTS[source]:
+            starts[rebuild] = min(starts.get(rebuild, from_period), from_period)
+    return [(rebuild, starts[rebuild]) for rebuild in in_dependency_order(starts)]
 
 
 def rebuild_marts(connection: sa.Connection, source: str, from_period: str) -> None:
