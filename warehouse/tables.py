@@ -174,6 +174,13 @@ stg_electricity = sa.Table(
     sa.Column("file_name", sa.String(255), nullable=False),
     sa.Column("row_number", sa.Integer, nullable=False),
     sa.Index("ix_stg_electricity_account_period", "account_no", "period"),
+    # The rows a name may resolve: a register load looks up those whose name it changed.
+    sa.Index(
+        "ix_stg_electricity_uncoded_name",
+        "name_key",
+        sqlite_where=sa.text("credit_code IS NULL"),
+        postgresql_where=sa.text("credit_code IS NULL"),
+    ),
     comment="One row per metering account per month, as delivered by the utility.",
 )
 

@@ -15,8 +15,14 @@ import warehouse.marts
 from indmon.catalogue import SOURCES, in_load_order
 from indmon.steps import load_prepared, prepare_period
 from sources.landing import period_files
+from warehouse.derive import (
+    ENTERPRISE_FACTS,
+    rebuild_dim_enterprise,
+    refresh_enterprise_facts,
+    resolve_electricity,
+)
 from warehouse.load import PeriodLoad
-from warehouse.marts import ALL_MARTS, DEPENDENT_MARTS, Rebuild
+from warehouse.marts import ALL_MARTS, DEPENDENT_MARTS, EVERY_PERIOD, Rebuild, rebuild_all_marts
 from warehouse.tables import metadata
 
 DATA_TABLES = [t for name, t in metadata.tables.items() if name != "ingest_ledger"]
@@ -126,3 +132,67 @@ def count_mart_rebuilds(
         {s: tuple(wrapped[r] for r in marts) for s, marts in DEPENDENT_MARTS.items()},
     )
     return calls
+
+
+#: What a load derives: the enterprise versions, the facts and every mart.
+DERIVED = [
+    table
+    for name, table in metadata.tables.items()
+    if name == "dim_enterprise" or name.startswith(("fact_", "mart_"))
+]
+
+
+def _rounded(value: Any) -> Any:
+    return float(f"{value:.9g}") if isinstance(value, float) else value
+
+
+def derived(connection: sa.Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every derived table, in an order that does not hang on a float's last
+    bits."""
+    return {
+        table.name: sorted(
+            (tuple(row) for row in connection.execute(sa.select(table))),
+            key=lambda row: repr(tuple(map(_rounded, row))),
+        )
+        for table in DERIVED
+    }
+
+
+def assert_same_derived(
+    got: dict[str, list[tuple[Any, ...]]], want: dict[str, list[tuple[Any, ...]]]
+) -> None:
+    """The same rows in every derived table; floats equal to a relative 1e-9 (a SUM's
+    last bits depend on the order it reads its rows in, which a rebuild does not keep)."""
+    assert got.keys() == want.keys()
+    for name in want:
+        assert len(got[name]) == len(want[name]), name
+        for got_row, want_row in zip(got[name], want[name], strict=True):
+            assert all(
+                math.isclose(g, w, rel_tol=1e-9) if isinstance(w, float) else g == w
+                for g, w in zip(got_row, want_row, strict=True)
+            ), (name, got_row, want_row)
+
+
+def rebuilt_from_scratch(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """The derived tables as deriving everything again from staging makes them (rolled back)."""
+    with engine.connect() as connection, connection.begin() as transaction:
+        # Data first: Python's sqlite3 opens the transaction at the first data change, and
+        # a temporary table created before it would outlive the rollback.
+        for table in ("dim_enterprise", *ENTERPRISE_FACTS):
+            connection.exec_driver_sql(f"DELETE FROM {table}")
+        rebuild_dim_enterprise(connection)
+        resolve_electricity(connection, EVERY_PERIOD)
+        for fact, (staging, _) in ENTERPRISE_FACTS.items():
+            staged = connection.exec_driver_sql(f"SELECT DISTINCT period FROM {staging}")
+            for period in staged.scalars().all():
+                refresh_enterprise_facts(connection, fact, period)
+        rebuild_all_marts(connection, EVERY_PERIOD)
+        result = derived(connection)
+        transaction.rollback()
+    return result
+
+
+def as_loaded(engine: sa.Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """The derived tables as the loads left them."""
+    with engine.connect() as connection:
+        return derived(connection)
