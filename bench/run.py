@@ -469,7 +469,6 @@ def main(argv: list[str] | None = None) -> None:
         help="each load rebuilds its marts (default: once after the month's loads, as a run)",
     )
     # Marts once per month is the default now; the flag stays accepted for old commands.
-    parser.add_argument("--defer-marts", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)

@@ -6,7 +6,7 @@ from datetime import date
 
 from prefect import flow
 
-from flows.tasks import alerts, prepare_warehouse_task, quality
+from flows.tasks import alerts, prepare_warehouse_task, quality_for_periods
 from indmon.parameters import Period, resolve_period, today_in_shanghai
 from indmon.settings import Settings
 from warehouse.quality import QualityReport
@@ -19,6 +19,6 @@ def quality_checkpoint(period: Period | None = None, as_of: date | None = None) 
     today = as_of or today_in_shanghai()
     period = resolve_period(period, today)
     prepare_warehouse_task(settings)
-    report = quality(settings, period)
+    (report,) = quality_for_periods(settings, [period])
     alerts(settings, period, [], report, today)
     return report

@@ -33,11 +33,7 @@ from warehouse.engine import warehouse_engine
 from warehouse.headlines import county_headlines
 from warehouse.load import PeriodLoad, record_unchanged
 from warehouse.mart_pending import MartsRebuilt, rebuild_pending_marts
-from warehouse.quality import (
-    QualityReport,
-    run_quality_checks,
-    run_quality_checks_for_periods,
-)
+from warehouse.quality import QualityReport, run_quality_checks_for_periods
 
 
 @task(name="prepare-warehouse", cache_policy=NO_CACHE, **IO_RETRIES)
@@ -115,14 +111,6 @@ def note_awaited(
             day = settings.arrival_days.get(source)
             record_awaited(engine, source, period, due_date(period, day) if day else None)
         mark_arrived(engine, arrived)
-
-
-@task(name="quality-checks", cache_policy=NO_CACHE, task_run_name="quality-{period}", **IO_RETRIES)
-def quality(settings: Settings, period: str) -> QualityReport:
-    """Run the warehouse quality suites for the period as one checkpoint; build Data Docs."""
-    return run_quality_checks(
-        settings.warehouse_url, period, data_docs_dir=settings.resolved_data_docs_dir
-    )
 
 
 def _quality_run_name() -> str:

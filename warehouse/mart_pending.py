@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from warehouse.engine import is_postgresql
-from warehouse.marts import planned_rebuilds
+from warehouse.marts import planned_rebuilds, run_rebuilds
 from warehouse.stages import stage
 from warehouse.tables import mart_pending
 
@@ -78,8 +78,7 @@ def rebuild_pending_marts(engine: sa.Engine, *, every_mart_from: str | None = No
         plan = planned_rebuilds(pending, every_mart_from)
         if plan:
             with stage("marts"):
-                for rebuild, from_period in plan:
-                    rebuild(connection, from_period)
+                run_rebuilds(connection, plan)
     return MartsRebuilt(
         pending, tuple((rebuild.__name__.removeprefix("rebuild_"), p) for rebuild, p in plan)
     )

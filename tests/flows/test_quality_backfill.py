@@ -12,8 +12,9 @@ from pathlib import Path
 from uuid import UUID
 
 import pytest
+import sqlalchemy as sa
 
-from tests.quality.test_quality import A, B, C, D, deliver
+from tests.quality.test_quality import deliver_implausible_march, load_implausible_march
 from tests.warehouse.helpers import rows
 from warehouse.engine import create_warehouse_engine
 
@@ -34,14 +35,7 @@ def _task_runs(flow_run_id: UUID) -> list[str]:
 def test_a_backfill_runs_one_quality_task_and_alerts_each_month_for_its_own_checks(
     monkeypatch: pytest.MonkeyPatch, warehouse_url: str, landing: Path, tmp_path: Path
 ) -> None:
-    deliver(landing, "2022-02", kwh={A: 50_000, B: 30_000, C: 1_000}, statistics={A: 200, B: 150})
-    deliver(
-        landing,
-        "2022-03",
-        kwh={A: 150_000, B: 90_000, C: 3_000},
-        statistics={A: 300, D: 100},
-        register=False,
-    )
+    deliver_implausible_march(landing)
     monkeypatch.setenv("INDMON_LANDING_DIR", str(landing))
     monkeypatch.setenv("INDMON_WAREHOUSE_URL", warehouse_url)
     monkeypatch.setenv("INDMON_DATA_DOCS_DIR", str(tmp_path / "docs"))
@@ -71,3 +65,29 @@ def test_a_backfill_runs_one_quality_task_and_alerts_each_month_for_its_own_chec
         "statistics_output_without_electricity",
     ]
     assert (tmp_path / "docs" / "quality.html").is_file()
+
+
+def test_the_quality_checkpoint_flow_checks_one_month_and_alerts_its_failures(
+    monkeypatch: pytest.MonkeyPatch,
+    engine: sa.Engine,
+    warehouse_url: str,
+    landing: Path,
+    tmp_path: Path,
+) -> None:
+    load_implausible_march(engine, landing)
+    monkeypatch.setenv("INDMON_WAREHOUSE_URL", warehouse_url)
+    monkeypatch.setenv("INDMON_DATA_DOCS_DIR", str(tmp_path / "docs"))
+    from flows.quality import quality_checkpoint
+
+    report = quality_checkpoint("2022-03", as_of=date(2022, 4, 20))
+
+    assert report.period == "2022-03"
+    assert {o.expectation for o in report.failed} == {
+        "above_scale_electricity_without_statistics",
+        "electricity_mom_pct",
+        "statistics_output_without_electricity",
+    }
+    checked = rows(engine, "SELECT DISTINCT period FROM dq_result")
+    quality_alerts = rows(engine, "SELECT period FROM alert WHERE kind = 'dq_failed'")
+    assert [r.period for r in checked] == ["2022-03"]
+    assert [r.period for r in quality_alerts] == ["2022-03"] * 3

@@ -40,7 +40,6 @@ def test_the_flows_io_tasks_carry_the_policy() -> None:
         load,
         plan,
         prepare_warehouse_task,
-        quality,
         quality_for_periods,
         read_and_validate,
         rebuild_marts,
@@ -51,7 +50,6 @@ def test_the_flows_io_tasks_carry_the_policy() -> None:
         load,
         rebuild_marts,
         plan,
-        quality,
         quality_for_periods,
         prepare_warehouse_task,
     ):

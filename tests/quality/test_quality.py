@@ -97,7 +97,7 @@ def test_a_clean_month_passes_every_expectation(
     assert report.data_docs_index is not None and report.data_docs_index.is_file()
 
 
-def load_implausible_march(engine: sa.Engine, landing: Path) -> None:
+def deliver_implausible_march(landing: Path) -> None:
     """A clean February, then a March whose deliveries fail the cross-source checks.
 
     March: the utility's kWh triple; B (above scale, registered) uses electricity but is
@@ -111,6 +111,11 @@ def load_implausible_march(engine: sa.Engine, landing: Path) -> None:
         statistics={A: 300, D: 100},
         register=False,
     )
+
+
+def load_implausible_march(engine: sa.Engine, landing: Path) -> None:
+    """:func:`deliver_implausible_march`, then both months loaded."""
+    deliver_implausible_march(landing)
     load_month(engine, landing, "2022-02")
     load_month(engine, landing, "2022-03")
 

@@ -120,16 +120,20 @@ def planned_rebuilds(
     return [(rebuild, starts[rebuild]) for rebuild in in_dependency_order(starts)]
 
 
+def run_rebuilds(connection: sa.Connection, plan: Iterable[tuple[Rebuild, str]]) -> None:
+    """Run each (mart rebuild, first period) of ``plan`` in order."""
+    for rebuild, from_period in plan:
+        rebuild(connection, from_period)
+
+
 def rebuild_marts(connection: sa.Connection, source: str, from_period: str) -> None:
     """Rebuild the marts that depend on ``source`` for the periods from ``from_period`` on."""
-    for rebuild in DEPENDENT_MARTS[source]:
-        rebuild(connection, from_period)
+    run_rebuilds(connection, planned_rebuilds([(source, from_period)]))
 
 
 def rebuild_all_marts(connection: sa.Connection, from_period: str) -> None:
     """Rebuild every mart from ``from_period`` on (after a change that touches them all)."""
-    for rebuild in ALL_MARTS:
-        rebuild(connection, from_period)
+    run_rebuilds(connection, planned_rebuilds([], every_mart_from=from_period))
 
 
 def in_dependency_order(rebuilds: Iterable[Rebuild]) -> list[Rebuild]:
