@@ -77,6 +77,21 @@ def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[st
         yield url
 
 
+@pytest.fixture(autouse=True)
+def own_indmon_environment() -> Iterator[None]:
+    """Each test starts from the session's ``INDMON_*`` variables and leaves them so.
+
+    The CLI exports its flags (warehouse, landing, rules file) to the environment for the
+    flows it starts; without this a test's ``--evaluation-config`` would reach every later
+    test in the session.
+    """
+    saved = {k: v for k, v in os.environ.items() if k.startswith("INDMON_")}
+    yield
+    for key in [k for k in os.environ if k.startswith("INDMON_") and k not in saved]:
+        del os.environ[key]
+    os.environ.update(saved)
+
+
 @pytest.fixture
 def engine(warehouse_url: str) -> Iterator[sa.Engine]:
     """An engine on an upgraded warehouse with reference data synced."""
