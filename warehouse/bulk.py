@@ -1,7 +1,8 @@
 """Bulk inserts of Polars frames: COPY on PostgreSQL, one executemany on SQLite.
 
 Both run on the caller's connection, inside the caller's transaction, so a load
-commits whole or not at all. Never row-by-row ORM inserts.
+commits whole or not at all. Never row-by-row ORM inserts. Rows go in primary-key order:
+each index page is then filled once, in turn, instead of being revisited at random.
 """
 
 from __future__ import annotations
@@ -21,12 +22,20 @@ def bulk_insert(connection: sa.Connection, table: sa.Table, frame: pl.DataFrame)
     if frame.is_empty():
         return 0
     columns = [c for c in frame.columns if c in table.c]
-    frame = frame.select(columns)
+    frame = in_key_order(frame.select(columns), table)
     if is_postgresql(connection):
         _copy_postgresql(connection, table, frame)
     else:
         _executemany_sqlite(connection, table, frame)
     return frame.height
+
+
+def in_key_order(frame: pl.DataFrame, table: sa.Table) -> pl.DataFrame:
+    """``frame`` sorted on ``table``'s primary key, when it has every key column."""
+    key = [column.name for column in table.primary_key.columns]
+    if key and all(name in frame.columns for name in key):
+        return frame.sort(key)
+    return frame
 
 
 def _copy_postgresql(connection: sa.Connection, table: sa.Table, frame: pl.DataFrame) -> None:

@@ -7,14 +7,15 @@ configured band of the threshold: ``band_lower <= share < band_upper``, or cross
 fewer than ``recent_crossing_months`` ago. ``crossed_period`` is the first period of the
 current unbroken run of tax periods in which the trailing sum reached the threshold
 (null while it is below); ``months_since_crossing`` counts months from it (0 in the
-crossing month).
+crossing month). The runs read all history, for the enterprises that can be listed in a
+rebuilt period only.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from warehouse.marts.fragments import IN_FORCE, loaded_periods, month_index, rule
+from warehouse.marts.fragments import IN_FORCE, loaded_periods, month_index, months_before, rule
 
 CULTIVATION = f"""
 INSERT INTO mart_cultivation (credit_code, period, name, region_code, industry_code,
@@ -29,9 +30,20 @@ WITH settings AS (
 periods AS (
     SELECT period, {month_index("period")} AS idx FROM {loaded_periods("stg_tax")} AS t
 ),
+-- Only an enterprise whose positive sales since the trailing start reach the band's lower
+-- edge can be listed in a rebuilt period (a trailing sum there is at most that much);
+-- the runs of the others are not worth reading back through history.
+candidates AS (
+    SELECT t.credit_code
+    FROM fact_tax AS t
+    WHERE t.period >= :trailing_start AND t.taxable_sales_yuan > 0
+    GROUP BY t.credit_code
+    HAVING SUM(t.taxable_sales_yuan) >= (SELECT band_lower * threshold FROM settings)
+),
 members AS (
     SELECT e.credit_code, p.period, p.idx
     FROM periods AS p JOIN dim_enterprise AS e ON {IN_FORCE.format(alias="e", period="p.period")}
+    WHERE e.credit_code IN (SELECT credit_code FROM candidates)
 ),
 -- Each member month and each tax row of its enterprises, so that a trailing window over
 -- month numbers sums the twelve months ending with each member month in one pass.
@@ -39,7 +51,8 @@ keyed AS (
     SELECT credit_code, period, idx, MAX(is_member) AS is_member
     FROM (SELECT credit_code, period, idx, 1 AS is_member FROM members
           UNION ALL
-          SELECT credit_code, period, {month_index("period")}, 0 FROM fact_tax) AS k
+          SELECT credit_code, period, {month_index("period")}, 0 FROM fact_tax
+          WHERE credit_code IN (SELECT credit_code FROM candidates)) AS k
     GROUP BY credit_code, period, idx
 ),
 trailing_sums AS (
@@ -92,7 +105,7 @@ WHERE share >= band_lower AND (share < band_upper OR months_since_crossing < rec
 
 def rebuild_cultivation(connection: sa.Connection, from_period: str) -> None:
     """Rebuild ``mart_cultivation`` from ``from_period`` on (trailing sums read back a year)."""
-    parameters = {"from_period": from_period}
+    parameters = {"from_period": from_period, "trailing_start": months_before(from_period, 11)}
     connection.execute(
         sa.text("DELETE FROM mart_cultivation WHERE period >= :from_period"), parameters
     )

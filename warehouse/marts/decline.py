@@ -11,7 +11,9 @@ or below minus the measure's threshold (``cfg_decline_measure``).
 measure's source has loaded (statistics has no January file: December then February
 is a run). The level is the worst in ``cfg_decline_level`` reached by the run's length
 or by the depth of this period's fall. A run reaches back before the rebuilt periods,
-so it is computed over all loaded history.
+so it is computed over all loaded history, but only for the enterprises in decline in a
+rebuilt period (``candidates``): the others have no row to write, and a month's rebuild
+then reads one month of every enterprise, not all history of every enterprise.
 """
 
 from __future__ import annotations
@@ -20,27 +22,36 @@ import sqlalchemy as sa
 
 from warehouse.marts.fragments import loaded_periods
 
-DECLINE_WATCH = f"""
-INSERT INTO mart_decline_watch (credit_code, period, measure, name, region_code,
-    key_enterprise, value, prior_year_value, yoy_pct, consecutive_months, level)
-WITH electricity AS (
-    SELECT credit_code, period, CAST(SUM(kwh) AS FLOAT) AS value,
-           CAST(SUM(kwh_prior_year) AS FLOAT) AS prior,
-           CAST(SUM(CASE WHEN kwh_prior_year IS NOT NULL THEN kwh END) AS FLOAT) AS scoped
-    FROM fact_electricity
-    WHERE credit_code IS NOT NULL
-    GROUP BY credit_code, period
-),
-measured AS (
+#: Each measure of enterprise-months that satisfy ``{where}`` (on ``period`` and
+#: ``credit_code``): its value, prior-year value and year-on-year growth.
+_MEASURED = """
     SELECT credit_code, period, 'electricity_kwh' AS measure, value, prior,
            CASE WHEN prior > 0 THEN 100.0 * (scoped / prior - 1) END AS yoy_pct
-    FROM electricity
+    FROM (SELECT credit_code, period, CAST(SUM(kwh) AS FLOAT) AS value,
+                 CAST(SUM(kwh_prior_year) AS FLOAT) AS prior,
+                 CAST(SUM(CASE WHEN kwh_prior_year IS NOT NULL THEN kwh END) AS FLOAT) AS scoped
+          FROM fact_electricity
+          WHERE credit_code IS NOT NULL AND {where}
+          GROUP BY credit_code, period) AS electricity
     UNION ALL
     SELECT credit_code, period, 'gross_output_yuan', output_ytd_yuan, output_prior_ytd_yuan,
            CASE WHEN output_prior_ytd_yuan > 0
                 THEN 100.0 * (output_ytd_yuan / output_prior_ytd_yuan - 1) END
     FROM fact_statistics
+    WHERE {where}"""
+
+DECLINE_WATCH = f"""
+INSERT INTO mart_decline_watch (credit_code, period, measure, name, region_code,
+    key_enterprise, value, prior_year_value, yoy_pct, consecutive_months, level)
+WITH candidates AS (
+    SELECT DISTINCT m.credit_code
+    FROM ({_MEASURED.format(where="period >= :from_period")}) AS m
+    JOIN cfg_decline_measure AS c ON c.measure = m.measure
+    WHERE m.yoy_pct <= -c.threshold_pct
 ),
+measured AS ({
+    _MEASURED.format(where="credit_code IN (SELECT credit_code FROM candidates)")
+}),
 numbered AS (
     SELECT period, 'electricity_kwh' AS measure, ROW_NUMBER() OVER (ORDER BY period) AS seq
     FROM {loaded_periods("stg_electricity")} AS loaded

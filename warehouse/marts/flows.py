@@ -78,7 +78,7 @@ sums AS ({
     by_region(
         "placed",
         '''SUM(kwh) AS value, SUM(scoped) AS scoped, SUM(prior) AS prior,
-           COUNT(DISTINCT payer) AS enterprises''',
+           COUNT(*) AS enterprises''',
     )
 })
 SELECT 'electricity_kwh' AS indicator, 'kWh' AS unit, g.period, g.region_code,
@@ -131,12 +131,16 @@ def _parameters(from_period: str) -> dict[str, str]:
 
 
 def rebuild_electricity_indicator(connection: sa.Connection, from_period: str) -> None:
-    """Rebuild ``electricity_kwh`` from ``from_period`` on (after ``mart_enterprise_month``)."""
+    """Rebuild ``electricity_kwh`` from ``from_period`` on (after ``mart_enterprise_month``).
+
+    Its growth compares each row with its own prior-year kWh, so only the year to date is
+    read back: from January of ``from_period``'s year, not of the year before.
+    """
     replace_indicators(
         connection,
         ["electricity_kwh"],
         INDICATOR_MONTH.format(monthly=ELECTRICITY),
-        _parameters(from_period),
+        {"from_period": from_period, "window_start": f"{from_period[:4]}-01"},
     )
 
 

@@ -101,6 +101,12 @@ def grid(staging: str) -> str:
     )
 
 
+def months_before(period: str, months: int) -> str:
+    """The period ``months`` months before ``period`` (``0000-01`` at the earliest)."""
+    index = int(period[:4]) * 12 + int(period[5:7]) - 1 - months
+    return "0000-01" if index < 0 else f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
 def window_start(from_period: str) -> str:
     """The first period a rebuild from ``from_period`` reads: January of the year before,
     enough for year to date and for growth on last year."""

@@ -7,7 +7,9 @@ enterprise (register version in force, not 注销) per watched month that ends a
 at least ``zombie.idle_months`` idle watched months in a row (a month not watched, or
 one not registered, breaks the run), with its land: the mu disposal would release.
 ``last_active_period`` is the latest watched month, while registered, it was active
-(null when never, in loaded data).
+(null when never, in loaded data). Runs reach back over all loaded history, but only for
+the enterprises idle in a rebuilt month (``candidates``): a month's rebuild reads one month
+of every enterprise, not every month of every enterprise.
 """
 
 from __future__ import annotations
@@ -16,15 +18,9 @@ import sqlalchemy as sa
 
 from warehouse.marts.fragments import IN_FORCE, loaded_periods, month_index, rule
 
-ZOMBIE_WATCH = f"""
-INSERT INTO mart_zombie_watch (credit_code, period, name, region_code, industry_code,
-    operating_status, land_mu, idle_months, last_active_period)
-WITH watched AS (
-    SELECT e.period, {month_index("e.period")} AS idx
-    FROM {loaded_periods("stg_electricity")} AS e
-    WHERE EXISTS (SELECT 1 FROM stg_tax AS t WHERE t.period = e.period)
-),
-members AS (
+#: Registered enterprise-months of watched months that satisfy ``{where}`` (on ``w`` and
+#: ``d``), each with whether the enterprise was active that month.
+_MEMBERS = f"""
     SELECT d.credit_code, w.period, w.idx, d.name, d.region_code, d.industry_code,
            d.operating_status, d.land_mu,
            CASE WHEN EXISTS (SELECT 1 FROM fact_electricity AS f
@@ -37,7 +33,22 @@ members AS (
                               WHERE s.credit_code = d.credit_code AND s.period = w.period)
                 THEN 1 ELSE 0 END AS active
     FROM watched AS w JOIN dim_enterprise AS d ON {IN_FORCE.format(alias="d", period="w.period")}
+    WHERE {{where}}"""
+
+ZOMBIE_WATCH = f"""
+INSERT INTO mart_zombie_watch (credit_code, period, name, region_code, industry_code,
+    operating_status, land_mu, idle_months, last_active_period)
+WITH watched AS (
+    SELECT e.period, {month_index("e.period")} AS idx
+    FROM {loaded_periods("stg_electricity")} AS e
+    WHERE EXISTS (SELECT 1 FROM stg_tax AS t WHERE t.period = e.period)
 ),
+candidates AS (
+    SELECT DISTINCT credit_code
+    FROM ({_MEMBERS.format(where="w.period >= :from_period")}) AS m
+    WHERE active = 0 AND (operating_status IS NULL OR operating_status <> '注销')
+),
+members AS ({_MEMBERS.format(where="d.credit_code IN (SELECT credit_code FROM candidates)")}),
 runs AS (
     SELECT m.*,
            m.idx - ROW_NUMBER() OVER (PARTITION BY credit_code, active ORDER BY idx) AS run,
