@@ -59,15 +59,22 @@ WHERE period >= :from_period
 # rows of enterprises located there that month. Growth is same-scope: only rows that
 # give a prior-year kWh count on either side. The rows are summed per payer (an
 # enterprise, or an unresolved account) first: one placement per payer, not per account.
+# An enterprise's sums come from the covering index on (credit_code, period, kWh).
 ELECTRICITY = f"""
 WITH payers AS (
-    SELECT period, credit_code, COALESCE(credit_code, account_no) AS payer,
+    SELECT period, credit_code, credit_code AS payer,
            SUM(kwh) AS kwh,
            SUM(CASE WHEN kwh_prior_year IS NOT NULL THEN kwh ELSE 0 END) AS scoped,
            SUM(COALESCE(kwh_prior_year, 0)) AS prior
     FROM fact_electricity
-    WHERE period >= :window_start
-    GROUP BY period, credit_code, COALESCE(credit_code, account_no)
+    WHERE credit_code IS NOT NULL AND period >= :window_start
+    GROUP BY credit_code, period
+    UNION ALL
+    SELECT period, NULL, account_no, kwh,
+           CASE WHEN kwh_prior_year IS NOT NULL THEN kwh ELSE 0 END,
+           COALESCE(kwh_prior_year, 0)
+    FROM fact_electricity
+    WHERE credit_code IS NULL AND period >= :window_start
 ),
 placed AS (
     SELECT p.period, p.payer, p.kwh, p.scoped, p.prior, m.region_code
