@@ -217,6 +217,12 @@ def register_month(population: pl.DataFrame, month: int, seed: int) -> pl.DataFr
 # registry: CSV UTF-8 with BOM
 
 
+def _per_enterprise(codes: np.ndarray, seed: int, purpose: str) -> np.ndarray:
+    """A uniform draw in [0, 1) per credit code, the same every month for the same code."""
+    digest = pl.Series(codes).hash(seed=int(_rng(seed, purpose, 0).integers(2**32))).to_numpy()
+    return (digest % 1_000_000) / 1_000_000
+
+
 def registry_file(register: pl.DataFrame, month: int, seed: int) -> bytes:
     """The register snapshot as the bureau saves it: CSV UTF-8, BOM, CRLF, header in row 1."""
     rng = _rng(seed, "registry", month)
@@ -236,12 +242,16 @@ def registry_file(register: pl.DataFrame, month: int, seed: int) -> bytes:
     town = register["town"]
     renamed = (draw[2] < 0.02) & town.is_in(list(to_former)).to_numpy()
     town = _scatter(town, renamed, [to_former[t] for t in town.to_numpy()[renamed]])
-    town = _scatter(town, draw[2] > 0.9998, "未知镇")
+    # What a register lacks (a town it cannot name, a land area never entered) is lacking
+    # every month for the same enterprises: drawn per enterprise, not per month, or each
+    # snapshot would change a fifth of the register instead of the 1 % register_month does.
+    lacking = _per_enterprise(codes, seed, "registry-lacking")
+    town = _scatter(town, lacking > 0.9998, "未知镇")
     land = register["land_mu"].to_numpy()
     land_text = pl.Series(land).cast(pl.String)
-    land_text = _scatter(land_text, draw[3] < 0.1, "")
     big = (draw[3] > 0.99) & (land >= 1000)
     land_text = _scatter(land_text, big, _grouped(land[big], 1))
+    land_text = _scatter(land_text, lacking < 0.1, "")
     day = register["established_on"]
     formats = np.where(draw[4] < 0.6, 0, np.where(draw[4] < 0.9, 1, 2))
     established = pl.select(
