@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from warehouse.marts.fragments import IN_FORCE, rule
+from warehouse.marts.fragments import IN_FORCE, loaded_periods, rule
 
 _INDICATORS = (
     # code, numerator, denominator, score column
@@ -57,7 +57,7 @@ INSERT INTO mart_per_mu_evaluation (credit_code, year, through_period, name, reg
     rank_pct, evaluation_class, exempt_reason, config_version)
 WITH years AS (
     SELECT CAST(SUBSTR(period, 1, 4) AS INTEGER) AS year, MAX(period) AS through_period
-    FROM stg_tax WHERE period >= :year_start
+    FROM {loaded_periods("stg_tax", ":year_start")} AS loaded
     GROUP BY SUBSTR(period, 1, 4)
 ),
 members AS (
