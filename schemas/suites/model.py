@@ -93,12 +93,15 @@ def not_null(column: str, what: str) -> Check:
 
 
 def unique(column: str, what: str) -> Check:
-    """``column`` is unique within the batch (the period)."""
+    """``column`` is unique within the batch (the period): its distinct values are as many
+    as its values. One ``COUNT(DISTINCT)``; GX's per-value uniqueness check counts every
+    value's rows with a window and then lists the repeated ones (1.6 s on a province
+    month's million accounts, against 0.5 s)."""
     return Check(
         f"{column} unique",
-        "ExpectColumnValuesToBeUnique",
+        "ExpectColumnProportionOfUniqueValuesToBeBetween",
         f"{what} appears once per period.",
-        {"column": column},
+        {"column": column, "min_value": 1.0, "max_value": 1.0},
     )
 
 
