@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install clean bench
 
 $(BIN)/indmon: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ demo: install
 
 test: install
 	$(BIN)/pytest
+
+# The province-scale benchmark and the demo county's timings (bench/README.md), ~10 min.
+bench: install
+	PYTHONPATH=$(CURDIR) $(BIN)/python -m bench.run --backend both --scale 1 0.1
+	PYTHONPATH=$(CURDIR) $(BIN)/python -m bench.demo --backend sqlite
 
 lint: install
 	$(BIN)/ruff check .
