@@ -132,11 +132,12 @@ def _start_prefect_server() -> threading.Thread | None:
 
 
 def _server_started(server: threading.Thread | None) -> None:
-    """Import what the flows will need while the server starts, then wait for it."""
+    """While the temporary server starts, import what the flows will need; then wait."""
+    if server is None:
+        return
     import great_expectations  # noqa: F401  # the quality task's import, overlapped
 
-    if server is not None:
-        server.join()
+    server.join()
 
 
 def _print_loads(loads: Sequence[PeriodLoad]) -> bool:
@@ -494,16 +495,15 @@ def marts_rebuild(
     """Rebuild the marts loads left to rebuild (a run does this itself; after a failed one)."""
     from indmon.steps import prepare_warehouse
     from sources.landing import is_period
-    from warehouse.engine import create_warehouse_engine
+    from warehouse.engine import warehouse_engine
     from warehouse.mart_pending import rebuild_pending_marts
 
     if from_period is not None and not is_period(from_period):
         raise typer.BadParameter(f"{from_period!r} is not a month YYYY-MM", param_hint="--from")
     settings = _settings(warehouse=warehouse)
-    engine = create_warehouse_engine(settings.warehouse_url)
-    prepare_warehouse(engine, settings.evaluation_config)
-    done = rebuild_pending_marts(engine, every_mart_from=from_period)
-    engine.dispose()
+    with warehouse_engine(settings.warehouse_url) as engine:
+        prepare_warehouse(engine, settings.evaluation_config)
+        done = rebuild_pending_marts(engine, every_mart_from=from_period)
     for source, period in done.pending:
         console().print(f"pending: {source} from {period}")
     for mart, period in done.marts:

@@ -70,6 +70,18 @@ def fresh_warehouse(kind: str, folder: Path, request: pytest.FixtureRequest) -> 
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextmanager
+def warehouse_like(
+    warehouse_url: str, folder: Path, request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """The URL of a second new, empty warehouse on ``warehouse_url``'s backend (a SQLite
+    file in ``folder``, created if needed), dropped afterwards."""
+    kind = "postgresql" if warehouse_url.startswith("postgresql") else "sqlite"
+    folder.mkdir(parents=True, exist_ok=True)
+    with fresh_warehouse(kind, folder, request) as url:
+        yield url
+
+
 @pytest.fixture(params=BACKENDS)
 def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL of an empty warehouse on each backend."""

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 import pytest
 from typer.testing import CliRunner
 
 from indmon.cli import app
 from indmon.demo import DemoManifest, generate_demo
-from tests.conftest import fresh_warehouse
+from tests.conftest import warehouse_like
+from tests.flows.prefect_runs import task_run_names
 from tests.warehouse.helpers import RUN_TABLES, rows, snapshot
 from warehouse.engine import create_warehouse_engine
 
@@ -24,17 +24,6 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoManifest:
     return generate_demo(tmp_path_factory.mktemp("demo") / "landing")
-
-
-def _task_runs(flow_run_id: UUID) -> list[str]:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-
-    with get_client(sync_client=True) as client:
-        runs = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
-        )
-    return sorted(run.name for run in runs)
 
 
 def test_a_second_backfill_of_the_demo_does_no_work(
@@ -64,7 +53,7 @@ def test_a_second_backfill_of_the_demo_does_no_work(
     second = state.result()
     assert len(second) == len(loaded) and {o.status for o in second} == {"unchanged"}
     # No reading, loading or checking: only planning (hashing) and the ledger's note.
-    tasks = _task_runs(state.state_details.flow_run_id)
+    tasks = task_run_names(state.state_details.flow_run_id)
     assert [t for t in tasks if t.startswith(("read", "load", "quality", "alerts"))] == []
     assert snapshot(engine) == before  # dq_result and alert included: no checks ran
     new = rows(engine, "SELECT status FROM ingest_ledger ORDER BY finished_at")[ledger_before:]
@@ -89,9 +78,7 @@ def _content(url: str) -> dict[str, list[tuple[Any, ...]]]:
 def two_warehouses(
     warehouse_url: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[tuple[str, str]]:
-    kind = "postgresql" if warehouse_url.startswith("postgresql") else "sqlite"
-    (tmp_path / "dask").mkdir()
-    with fresh_warehouse(kind, tmp_path / "dask", request) as other:
+    with warehouse_like(warehouse_url, tmp_path / "dask", request) as other:
         yield warehouse_url, other
 
 

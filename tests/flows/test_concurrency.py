@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from indmon.steps import prepare_warehouse
-from tests.conftest import fresh_warehouse
+from tests.conftest import warehouse_like
 from tests.warehouse.helpers import RUN_TABLES, load_month, rows, snapshot
 from warehouse.engine import create_warehouse_engine
 from warehouse.load import PeriodLoad
@@ -73,9 +73,7 @@ def test_two_concurrent_runs_of_one_period_leave_one_consistent_result(
     assert rows(engine, "SELECT COUNT(*) AS n FROM load_lease")[0].n == 0
 
     # The warehouse equals a single load of the same files.
-    kind = "postgresql" if warehouse_url.startswith("postgresql") else "sqlite"
-    (tmp_path / "single").mkdir()
-    with fresh_warehouse(kind, tmp_path / "single", request) as single_url:
+    with warehouse_like(warehouse_url, tmp_path / "single", request) as single_url:
         single = create_warehouse_engine(single_url)
         prepare_warehouse(single)
         load_month(single, sample_landing, "2022-03")

@@ -21,7 +21,7 @@ import warehouse.marts
 from flows.tasks import rebuild_marts
 from indmon.cli import app
 from indmon.steps import prepare_warehouse
-from tests.conftest import fresh_warehouse
+from tests.conftest import warehouse_like
 from tests.warehouse.helpers import (
     assert_same_content,
     assert_same_rows,
@@ -57,9 +57,7 @@ def per_load(
     warehouse_url: str, sample_landing: Path, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[sa.Engine]:
     """A warehouse of the same backend where each load rebuilt its own marts (the old flow)."""
-    kind = "postgresql" if warehouse_url.startswith("postgresql") else "sqlite"
-    (tmp_path / "per-load").mkdir()
-    with fresh_warehouse(kind, tmp_path / "per-load", request) as url:
+    with warehouse_like(warehouse_url, tmp_path / "per-load", request) as url:
         engine = create_warehouse_engine(url)
         prepare_warehouse(engine)
         load_month(engine, sample_landing, "2022-03")

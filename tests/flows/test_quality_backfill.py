@@ -9,27 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from uuid import UUID
 
 import pytest
 import sqlalchemy as sa
 
+from tests.flows.prefect_runs import task_run_names
 from tests.quality.test_quality import deliver_implausible_march, load_implausible_march
 from tests.warehouse.helpers import rows
 from warehouse.engine import create_warehouse_engine
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
-
-
-def _task_runs(flow_run_id: UUID) -> list[str]:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-
-    with get_client(sync_client=True) as client:
-        runs = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
-        )
-    return sorted(run.name for run in runs)
 
 
 def test_a_backfill_runs_one_quality_task_and_alerts_each_month_for_its_own_checks(
@@ -43,7 +32,7 @@ def test_a_backfill_runs_one_quality_task_and_alerts_each_month_for_its_own_chec
 
     state = backfill("2022-02", "2022-03", as_of=date(2022, 4, 20), return_state=True)
     assert {o.status for o in state.result() if o.source != "registry"} == {"loaded"}
-    tasks = _task_runs(state.state_details.flow_run_id)
+    tasks = task_run_names(state.state_details.flow_run_id)
     assert [t for t in tasks if t.startswith("quality")] == ["quality-2022-02..2022-03"]
     assert [t for t in tasks if t.startswith("alerts")] == ["alerts-2022-02", "alerts-2022-03"]
 

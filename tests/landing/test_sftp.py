@@ -14,7 +14,7 @@ from indmon.catalogue import SOURCES, in_load_order
 from indmon.landing import LandingUnavailable, archived_files, fetch_period, list_period
 from indmon.settings import Settings
 from indmon.steps import load_prepared, prepare_period, prepare_warehouse
-from tests.conftest import fresh_warehouse
+from tests.conftest import warehouse_like
 from tests.files import tax_row, write_tax_xlsx
 from tests.landing.conftest import USER, archived, content, ledger
 from tests.landing.sftp_server import LoopbackSFTPServer
@@ -22,10 +22,6 @@ from tests.warehouse.helpers import scalar
 from warehouse.engine import create_warehouse_engine
 
 PERIOD = "2022-03"
-
-
-def _backend(url: str) -> str:
-    return "sqlite" if url.startswith("sqlite") else "postgresql"
 
 
 def _sha256(path: Path) -> str:
@@ -49,8 +45,7 @@ def test_a_period_on_sftp_loads_like_the_same_period_in_a_local_folder(
     remote = monthly_load(PERIOD)
     assert {load.source: load.status for load in remote} == dict.fromkeys(SOURCES, "loaded")
 
-    (tmp_path / "local").mkdir()
-    with fresh_warehouse(_backend(warehouse_url), tmp_path / "local", request) as local_url:
+    with warehouse_like(warehouse_url, tmp_path / "local", request) as local_url:
         monkeypatch.delenv("INDMON_LANDING")
         monkeypatch.delenv("INDMON_LANDING_OPTIONS")
         monkeypatch.setenv("INDMON_LANDING_DIR", str(sample_landing))
@@ -166,8 +161,7 @@ def test_the_archive_replays_a_load_without_the_landing_location(
     shutil.rmtree(sftp_root / "landing")  # the agencies' server no longer has them
     assert fetch_period(settings, "tax", PERIOD) == []
 
-    (tmp_path / "replay").mkdir()
-    with fresh_warehouse(_backend(warehouse_url), tmp_path / "replay", request) as url:
+    with warehouse_like(warehouse_url, tmp_path / "replay", request) as url:
         replay = create_warehouse_engine(url)
         try:
             prepare_warehouse(replay)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 import warehouse.marts
 from indmon.demo import DemoManifest, generate_demo
-from tests.conftest import fresh_warehouse
+from tests.conftest import warehouse_like
 from tests.warehouse.helpers import (
     assert_same_content,
     count_mart_rebuilds,
@@ -96,9 +96,7 @@ def per_load(
     own marts (the old path)."""
     from indmon.steps import prepare_warehouse
 
-    kind = "postgresql" if warehouse_url.startswith("postgresql") else "sqlite"
-    (tmp_path / "per-load").mkdir()
-    with fresh_warehouse(kind, tmp_path / "per-load", request) as url:
+    with warehouse_like(warehouse_url, tmp_path / "per-load", request) as url:
         engine = create_warehouse_engine(url)
         prepare_warehouse(engine)
         for period in MONTHS:

@@ -31,13 +31,15 @@ from warehouse.marts.fragments import (
     MONTH,
     PRIOR_YEAR,
     by_region,
+    delete_indicators,
     grid,
     loaded_periods,
     located,
     location,
+    rebuild_window,
+    replace_indicators,
     shown,
     suppressed,
-    window_start,
 )
 
 _COLUMNS = """
@@ -215,31 +217,16 @@ WHERE r.period >= :from_period
 """
 
 
-def _window(from_period: str) -> dict[str, str]:
-    return {"from_period": from_period, "window_start": window_start(from_period)}
-
-
-def _delete(connection: sa.Connection, codes: list[str], from_period: str) -> None:
-    connection.execute(
-        sa.text(
-            "DELETE FROM mart_indicator_month WHERE period >= :from_period AND indicator IN "
-            + "("
-            + ", ".join(f"'{code}'" for code in codes)
-            + ")"
-        ),
-        {"from_period": from_period},
-    )
-
-
 def rebuild_statistics_indicators(connection: sa.Connection, from_period: str) -> None:
     """Rebuild the indicators of the statistics file alone from ``from_period`` on."""
     codes = [code for code, *_ in CUMULATIVE_INDICATORS]
-    _delete(connection, [*codes, "above_scale_count", "new_above_scale_count"], from_period)
+    delete_indicators(
+        connection, [*codes, "above_scale_count", "new_above_scale_count"], from_period
+    )
     for sql in (CUMULATIVE, ABOVE_SCALE_COUNT, NEW_ABOVE_SCALE_COUNT):
-        connection.execute(sa.text(sql), _window(from_period))
+        connection.execute(sa.text(sql), rebuild_window(from_period))
 
 
 def rebuild_per_mu_tax(connection: sa.Connection, from_period: str) -> None:
     """Rebuild 亩均税收 (tax, statistics roster and register land) from ``from_period`` on."""
-    _delete(connection, ["per_mu_tax_yuan"], from_period)
-    connection.execute(sa.text(PER_MU_TAX), _window(from_period))
+    replace_indicators(connection, ["per_mu_tax_yuan"], PER_MU_TAX, rebuild_window(from_period))

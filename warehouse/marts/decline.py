@@ -49,9 +49,7 @@ WITH candidates AS (
     JOIN cfg_decline_measure AS c ON c.measure = m.measure
     WHERE m.yoy_pct <= -c.threshold_pct
 ),
-measured AS ({
-    _MEASURED.format(where="credit_code IN (SELECT credit_code FROM candidates)")
-}),
+measured AS ({_MEASURED.format(where="credit_code IN (SELECT credit_code FROM candidates)")}),
 numbered AS (
     SELECT period, 'electricity_kwh' AS measure, ROW_NUMBER() OVER (ORDER BY period) AS seq
     FROM {loaded_periods("stg_electricity")} AS loaded

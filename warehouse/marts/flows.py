@@ -21,10 +21,10 @@ from warehouse.marts.fragments import (
     by_region,
     grid,
     located,
+    rebuild_window,
     replace_indicators,
     shown,
     suppressed,
-    window_start,
 )
 
 _YTD = "CASE WHEN months_loaded = CAST(SUBSTR(period, 6, 2) AS INTEGER) THEN value_ytd END"
@@ -133,10 +133,6 @@ LEFT JOIN monthly AS last
 """
 
 
-def _parameters(from_period: str) -> dict[str, str]:
-    return {"from_period": from_period, "window_start": window_start(from_period)}
-
-
 def rebuild_electricity_indicator(connection: sa.Connection, from_period: str) -> None:
     """Rebuild ``electricity_kwh`` from ``from_period`` on (after ``mart_enterprise_month``).
 
@@ -147,12 +143,12 @@ def rebuild_electricity_indicator(connection: sa.Connection, from_period: str) -
         connection,
         ["electricity_kwh"],
         INDICATOR_MONTH.format(monthly=ELECTRICITY),
-        {"from_period": from_period, "window_start": f"{from_period[:4]}-01"},
+        rebuild_window(from_period, read_from=f"{from_period[:4]}-01"),
     )
 
 
 def rebuild_tax_indicators(connection: sa.Connection, from_period: str) -> None:
     """Rebuild the tax indicators from ``from_period`` on (after ``mart_enterprise_month``)."""
     replace_indicators(
-        connection, TAX_INDICATORS, INDICATOR_MONTH.format(monthly=TAX), _parameters(from_period)
+        connection, TAX_INDICATORS, INDICATOR_MONTH.format(monthly=TAX), rebuild_window(from_period)
     )

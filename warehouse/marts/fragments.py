@@ -140,35 +140,33 @@ def shown(figure: str, count: str) -> str:
     return f"CASE WHEN {count} >= {MIN_ENTERPRISES} THEN {figure} END"
 
 
-def replace_indicator(
-    connection: sa.Connection, insert_sql: str, parameters: Mapping[str, object]
+def rebuild_window(from_period: str, read_from: str | None = None) -> dict[str, str]:
+    """The bind parameters of a rebuild from ``from_period``: ``:from_period``, and
+    ``:window_start``, the first period it reads (:func:`window_start` unless ``read_from``)."""
+    return {"from_period": from_period, "window_start": read_from or window_start(from_period)}
+
+
+def delete_indicators(
+    connection: sa.Connection, indicators: Sequence[str], from_period: str
 ) -> None:
-    """Replace one indicator's ``mart_indicator_month`` rows from ``:from_period`` on:
-    delete them, then run ``insert_sql`` (bound to the same ``parameters``)."""
+    """Delete the ``mart_indicator_month`` rows of ``indicators`` from ``from_period`` on."""
     connection.execute(
         sa.text(
-            "DELETE FROM mart_indicator_month WHERE indicator = :indicator "
+            "DELETE FROM mart_indicator_month WHERE indicator IN :indicators "
             "AND period >= :from_period"
-        ),
-        parameters,
+        ).bindparams(sa.bindparam("indicators", expanding=True)),
+        {"from_period": from_period, "indicators": list(indicators)},
     )
-    connection.execute(sa.text(insert_sql), parameters)
 
 
 def replace_indicators(
     connection: sa.Connection,
     indicators: Sequence[str],
     insert_sql: str,
-    parameters: Mapping[str, object],
+    parameters: Mapping[str, str],
 ) -> None:
     """Replace the ``mart_indicator_month`` rows of ``indicators`` from ``:from_period``
     on: delete them, then run ``insert_sql`` (one statement that yields them all, bound
     to ``parameters``)."""
-    connection.execute(
-        sa.text(
-            "DELETE FROM mart_indicator_month WHERE indicator IN :indicators "
-            "AND period >= :from_period"
-        ).bindparams(sa.bindparam("indicators", expanding=True)),
-        {**parameters, "indicators": list(indicators)},
-    )
+    delete_indicators(connection, indicators, parameters["from_period"])
     connection.execute(sa.text(insert_sql), parameters)

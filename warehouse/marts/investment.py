@@ -21,10 +21,10 @@ from warehouse.marts.fragments import (
     PRIOR_YEAR,
     by_region,
     grid,
-    replace_indicator,
+    rebuild_window,
+    replace_indicators,
     shown,
     suppressed,
-    window_start,
 )
 
 INVESTMENT = f"""
@@ -78,9 +78,9 @@ INVESTMENT_INDICATORS = {
 def rebuild_investment_indicators(connection: sa.Connection, from_period: str) -> None:
     """Rebuild industrial and renovation investment from ``from_period`` on."""
     for indicator, scope in INVESTMENT_INDICATORS.items():
-        parameters = {
-            "indicator": indicator,
-            "from_period": from_period,
-            "window_start": window_start(from_period),
-        }
-        replace_indicator(connection, INVESTMENT.format(scope=scope), parameters)
+        replace_indicators(
+            connection,
+            [indicator],
+            INVESTMENT.format(scope=scope),
+            {**rebuild_window(from_period), "indicator": indicator},
+        )
