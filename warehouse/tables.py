@@ -444,6 +444,9 @@ mart_enterprise_month = sa.Table(
     sa.Column("electricity_kwh_prior_year", sa.BigInteger, nullable=True),
     *tax_amounts(),
     *statistics_figures(),
+    # kWh of the accounts that give a prior-year figure: the side of same-scope growth
+    # the indicator and the decline watch compare with electricity_kwh_prior_year.
+    sa.Column("electricity_kwh_comparable", sa.BigInteger, nullable=True),
     comment=(
         "One row per enterprise per month: every registered enterprise valid that month "
         "and every resolved enterprise with facts that month, as it was that month."

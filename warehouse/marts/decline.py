@@ -4,7 +4,8 @@ One row per enterprise per period per measure in decline: the year-on-year growt
 or below minus the measure's threshold (``cfg_decline_measure``).
 
 - ``electricity_kwh``: the month's kWh over the enterprise's accounts against 上年同月 on
-  the same rows (same scope: an account without a prior-year figure counts on neither side).
+  the same rows (same scope: an account without a prior-year figure counts on neither side),
+  as ``mart_enterprise_month`` sums them (rebuilt before this).
 - ``gross_output_yuan``: 工业总产值 year to date against 上年同期 as reported.
 
 ``consecutive_months`` counts the periods in decline in a row, over the periods the
@@ -27,12 +28,11 @@ from warehouse.marts.fragments import loaded_periods
 _MEASURED = """
     SELECT credit_code, period, 'electricity_kwh' AS measure, value, prior,
            CASE WHEN prior > 0 THEN 100.0 * (scoped / prior - 1) END AS yoy_pct
-    FROM (SELECT credit_code, period, CAST(SUM(kwh) AS FLOAT) AS value,
-                 CAST(SUM(kwh_prior_year) AS FLOAT) AS prior,
-                 CAST(SUM(CASE WHEN kwh_prior_year IS NOT NULL THEN kwh END) AS FLOAT) AS scoped
-          FROM fact_electricity
-          WHERE credit_code IS NOT NULL AND {where}
-          GROUP BY credit_code, period) AS electricity
+    FROM (SELECT credit_code, period, CAST(electricity_kwh AS FLOAT) AS value,
+                 CAST(electricity_kwh_prior_year AS FLOAT) AS prior,
+                 CAST(electricity_kwh_comparable AS FLOAT) AS scoped
+          FROM mart_enterprise_month
+          WHERE electricity_accounts > 0 AND {where}) AS electricity
     UNION ALL
     SELECT credit_code, period, 'gross_output_yuan', output_ytd_yuan, output_prior_ytd_yuan,
            CASE WHEN output_prior_ytd_yuan > 0

@@ -42,13 +42,14 @@ INSERT INTO mart_enterprise_month (credit_code, period, name, region_code, indus
     electricity_kwh_prior_year, vat_yuan, cit_yuan, other_tax_yuan, total_tax_yuan,
     vat_refund_yuan, taxable_sales_yuan, output_ytd_yuan, output_prior_ytd_yuan,
     revenue_ytd_yuan, revenue_prior_ytd_yuan, profit_ytd_yuan, profit_prior_ytd_yuan,
-    employees, energy_ytd_tce, energy_prior_ytd_tce)
+    employees, energy_ytd_tce, energy_prior_ytd_tce, electricity_kwh_comparable)
 WITH periods AS (
     {_PERIODS}
 ),
 electricity AS (
     SELECT credit_code, period, COUNT(*) AS accounts, SUM(kwh) AS kwh,
-           SUM(kwh_prior_year) AS kwh_prior_year
+           SUM(kwh_prior_year) AS kwh_prior_year,
+           SUM(CASE WHEN kwh_prior_year IS NOT NULL THEN kwh END) AS kwh_comparable
     FROM fact_electricity
     WHERE credit_code IS NOT NULL AND period >= :from_period
     GROUP BY credit_code, period
@@ -72,7 +73,7 @@ SELECT m.credit_code, m.period,
        t.taxable_sales_yuan,
        s.output_ytd_yuan, s.output_prior_ytd_yuan, s.revenue_ytd_yuan, s.revenue_prior_ytd_yuan,
        s.profit_ytd_yuan, s.profit_prior_ytd_yuan, s.employees, s.energy_ytd_tce,
-       s.energy_prior_ytd_tce
+       s.energy_prior_ytd_tce, el.kwh_comparable
 FROM members AS m
 LEFT JOIN dim_enterprise AS e
        ON e.credit_code = m.credit_code AND {IN_FORCE.format(alias="e", period="m.period")}

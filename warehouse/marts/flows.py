@@ -8,8 +8,10 @@ year to date needs every month of the year up to the period; its growth needs a 
 figure for every one of those months. A row about fewer than three enterprises shows no
 figures (suppressed).
 
-Facts are placed by joining ``mart_enterprise_month`` (:func:`fragments.located`), rebuilt
-before these; the four tax indicators come from one pass over ``fact_tax``.
+Both read ``mart_enterprise_month``, rebuilt before these: an enterprise's electricity is
+its row there (summed over its accounts, placed where it was that month); tax rows are
+placed by joining it (:func:`fragments.located`), the four tax indicators in one pass over
+``fact_tax``.
 """
 
 from __future__ import annotations
@@ -58,32 +60,26 @@ WHERE period >= :from_period
 # Electricity: the county sums every loaded row, resolved or not; a town or park the
 # rows of enterprises located there that month. Growth is same-scope: only rows that
 # give a prior-year kWh count on either side. The rows are summed per payer (an
-# enterprise, or an unresolved account) first: one placement per payer, not per account.
-# An enterprise's sums come from the covering index on (credit_code, period, kWh).
+# enterprise, or an unresolved account): an enterprise's month is its row of
+# ``mart_enterprise_month`` (its kWh summed over its accounts, where it was that month),
+# rebuilt before this; only the unresolved account-months are read from the facts.
 ELECTRICITY = f"""
 WITH payers AS (
-    SELECT period, credit_code, credit_code AS payer,
-           SUM(kwh) AS kwh,
-           SUM(CASE WHEN kwh_prior_year IS NOT NULL THEN kwh ELSE 0 END) AS scoped,
-           SUM(COALESCE(kwh_prior_year, 0)) AS prior
-    FROM fact_electricity
-    WHERE credit_code IS NOT NULL AND period >= :window_start
-    GROUP BY credit_code, period
+    SELECT period, region_code, electricity_kwh AS kwh,
+           COALESCE(electricity_kwh_comparable, 0) AS scoped,
+           COALESCE(electricity_kwh_prior_year, 0) AS prior
+    FROM mart_enterprise_month
+    WHERE electricity_accounts > 0 AND period >= :window_start
     UNION ALL
-    SELECT period, NULL, account_no, kwh,
+    SELECT period, NULL, kwh,
            CASE WHEN kwh_prior_year IS NOT NULL THEN kwh ELSE 0 END,
            COALESCE(kwh_prior_year, 0)
     FROM fact_electricity
     WHERE credit_code IS NULL AND period >= :window_start
 ),
-placed AS (
-    SELECT p.period, p.payer, p.kwh, p.scoped, p.prior, m.region_code
-    FROM payers AS p
-    {located("m", "p.credit_code", "p.period")}
-),
 sums AS ({
     by_region(
-        "placed",
+        "payers",
         '''SUM(kwh) AS value, SUM(scoped) AS scoped, SUM(prior) AS prior,
            COUNT(*) AS enterprises''',
     )
