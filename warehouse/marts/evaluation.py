@@ -35,19 +35,72 @@ _INDICATORS = (
     ("revenue_per_employee", "revenue_yuan", "employees", "score_labour"),
 )
 
-_LONG = "\n    UNION ALL\n".join(
-    f"""    SELECT credit_code, year, group_name, '{code}' AS indicator,
-           {numerator} AS numerator, {denominator} AS denominator,
-           {numerator} / {denominator} AS value
-    FROM figures
-    WHERE exempt_reason IS NULL AND {numerator} IS NOT NULL AND {denominator} > 0"""
+
+def _value(numerator: str, denominator: str) -> str:
+    """An indicator's value for a member of ``figures``: null when exempt or unknown."""
+    return (
+        f"CASE WHEN exempt_reason IS NULL AND {numerator} IS NOT NULL AND {denominator} > 0"
+        f" THEN {numerator} / {denominator} END"
+    )
+
+
+def _group_figures(code: str, numerator: str, denominator: str) -> str:
+    """The group's average (Σ numerator ÷ Σ denominator), lowest and highest value of an
+    indicator, over the members that have a value."""
+    valued = f"v_{code} IS NOT NULL"
+    return (
+        f"SUM(CASE WHEN {valued} THEN {numerator} END)"
+        f" / SUM(CASE WHEN {valued} THEN {denominator} END) AS average_{code},"
+        f" MIN(v_{code}) AS low_{code}, MAX(v_{code}) AS high_{code}"
+    )
+
+
+def _score(code: str) -> str:
+    """A member's score on an indicator by its group's configuration (``c_{code}``, null
+    when the group does not score it): ``ratio`` or ``min_max``."""
+    c, value = f"c_{code}", f"v.v_{code}"
+    low, high = f"g.low_{code}", f"g.high_{code}"
+    base = f"COALESCE({c}.base_value, g.average_{code})"
+    return f"""CASE WHEN {c}.indicator IS NULL OR {value} IS NULL THEN NULL
+                WHEN {c}.method = 'min_max' THEN
+                    CASE WHEN {high} = {low} THEN 100.0
+                         ELSE {c}.floor_score + (100.0 - {c}.floor_score)
+                                                * ({value} - {low}) / ({high} - {low}) END
+                WHEN {base} > 0 THEN
+                    CASE WHEN {value} <= 0 THEN 0.0
+                         WHEN {c}.cap IS NOT NULL AND 100.0 * {value} / {base} > {c}.cap
+                         THEN {c}.cap
+                         ELSE 100.0 * {value} / {base} END
+           END"""
+
+
+_SEPARATOR = ",\n           "
+_VALUES = _SEPARATOR.join(
+    f"{_value(numerator, denominator)} AS v_{code}"
     for code, numerator, denominator, _ in _INDICATORS
 )
-
-_SCORES = ",\n       ".join(
-    f"MAX(CASE WHEN indicator = '{code}' THEN score END) AS {column}"
-    for code, _, _, column in _INDICATORS
+_GROUP_FIGURES = _SEPARATOR.join(
+    _group_figures(code, numerator, denominator) for code, numerator, denominator, _ in _INDICATORS
 )
+_CONFIGURED = "\n    ".join(
+    f"LEFT JOIN cfg_evaluation_indicator AS c_{code}"
+    f" ON c_{code}.group_name = v.group_name AND c_{code}.indicator = '{code}'"
+    for code, *_ in _INDICATORS
+)
+_SCORED = _SEPARATOR.join(f"{_score(code)} AS {column}" for code, _, _, column in _INDICATORS)
+_WEIGHTS = ", ".join(f"c_{code}.weight AS weight_{code}" for code, *_ in _INDICATORS)
+#: The weighted mean of the scores a member has (null when it has none).
+_TOTAL = (
+    "("
+    + " + ".join(f"COALESCE(weight_{code} * {column}, 0)" for code, _, _, column in _INDICATORS)
+    + ") / NULLIF("
+    + " + ".join(
+        f"CASE WHEN {column} IS NOT NULL THEN weight_{code} ELSE 0 END"
+        for code, _, _, column in _INDICATORS
+    )
+    + ", 0)"
+)
+_SCORE_COLUMNS = ", ".join(column for *_, column in _INDICATORS)
 
 PER_MU_EVALUATION = f"""
 INSERT INTO mart_per_mu_evaluation (credit_code, year, through_period, name, region_code,
@@ -110,69 +163,54 @@ figures AS (
     LEFT JOIN taxed AS t ON t.credit_code = m.credit_code AND t.year = m.year
     LEFT JOIN reported AS r ON r.credit_code = m.credit_code AND r.year = m.year
 ),
-indicator_values AS (
-{_LONG}
+valued AS (
+    SELECT f.*,
+           {_VALUES}
+    FROM figures AS f
 ),
-configured AS (
-    SELECT l.*, c.weight, c.method, c.base, c.base_value, c.cap, c.floor_score,
-           SUM(l.numerator) OVER g / SUM(l.denominator) OVER g AS group_average,
-           MIN(l.value) OVER g AS low, MAX(l.value) OVER g AS high
-    FROM indicator_values AS l
-    JOIN cfg_evaluation_indicator AS c
-      ON c.group_name = l.group_name AND c.indicator = l.indicator
-    WINDOW g AS (PARTITION BY l.year, l.group_name, l.indicator)
+group_figures AS (
+    SELECT year, group_name,
+           {_GROUP_FIGURES}
+    FROM valued GROUP BY year, group_name
 ),
-based AS (
-    SELECT c.*, COALESCE(c.base_value, c.group_average) AS base_figure FROM configured AS c
+scored AS MATERIALIZED (
+    SELECT v.*,
+           {_SCORED},
+           {_WEIGHTS}
+    FROM valued AS v
+    JOIN group_figures AS g ON g.year = v.year AND g.group_name = v.group_name
+    {_CONFIGURED}
 ),
-scored AS (
-    SELECT b.*,
-           CASE WHEN b.method = 'min_max' THEN
-                    CASE WHEN b.high = b.low THEN 100.0
-                         ELSE b.floor_score + (100.0 - b.floor_score)
-                                              * (b.value - b.low) / (b.high - b.low) END
-                WHEN b.base_figure > 0 THEN
-                    CASE WHEN b.value <= 0 THEN 0.0
-                         WHEN b.cap IS NOT NULL AND 100.0 * b.value / b.base_figure > b.cap
-                         THEN b.cap
-                         ELSE 100.0 * b.value / b.base_figure END
-           END AS score
-    FROM based AS b
-),
-totals AS (
-    SELECT credit_code, year,
-       {_SCORES},
-       SUM(weight * score) / SUM(weight) AS total_score
-    FROM scored
-    WHERE score IS NOT NULL
-    GROUP BY credit_code, year
+totalled AS (
+    SELECT s.*, {_TOTAL} AS total_score FROM scored AS s
 ),
 ranked AS (
-    SELECT f.credit_code, f.year, t.total_score,
-           RANK() OVER (PARTITION BY f.year, f.group_name ORDER BY t.total_score DESC) AS place,
-           COUNT(*) OVER (PARTITION BY f.year, f.group_name) AS ranked_count
-    FROM figures AS f JOIN totals AS t ON t.credit_code = f.credit_code AND t.year = f.year
-    WHERE t.total_score IS NOT NULL
+    SELECT t.*,
+           CASE WHEN t.total_score IS NOT NULL THEN RANK() OVER ranking END AS place,
+           COUNT(t.total_score) OVER ranking AS ranked_count
+    FROM totalled AS t
+    WINDOW ranking AS (PARTITION BY t.year, t.group_name, t.total_score IS NULL
+                       ORDER BY t.total_score DESC
+                       RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 )
-SELECT f.credit_code, f.year, f.through_period, f.name, f.region_code, f.industry_code,
-       f.group_name, f.land_mu, f.tax_yuan,
-       CASE WHEN f.land_mu > 0 THEN f.tax_yuan / f.land_mu END,
-       f.revenue_yuan,
-       CASE WHEN f.land_mu > 0 THEN f.revenue_yuan / f.land_mu END,
-       f.energy_tce,
-       CASE WHEN f.energy_tce > 0 THEN f.revenue_yuan / f.energy_tce END,
-       f.employees,
-       CASE WHEN f.employees > 0 THEN f.revenue_yuan / f.employees END,
-       t.score_per_mu_tax, t.score_per_mu_revenue, t.score_energy, t.score_labour,
+SELECT r.credit_code, r.year, r.through_period, r.name, r.region_code, r.industry_code,
+       r.group_name, r.land_mu, r.tax_yuan,
+       CASE WHEN r.land_mu > 0 THEN r.tax_yuan / r.land_mu END,
+       r.revenue_yuan,
+       CASE WHEN r.land_mu > 0 THEN r.revenue_yuan / r.land_mu END,
+       r.energy_tce,
+       CASE WHEN r.energy_tce > 0 THEN r.revenue_yuan / r.energy_tce END,
+       r.employees,
+       CASE WHEN r.employees > 0 THEN r.revenue_yuan / r.employees END,
+       {_SCORE_COLUMNS},
        r.total_score, r.place, 100.0 * CAST(r.place AS FLOAT) / r.ranked_count,
        (SELECT c.class_name FROM cfg_evaluation_class AS c
          WHERE c.max_rank_pct >= 100.0 * CAST(r.place AS FLOAT) / r.ranked_count
          ORDER BY c.max_rank_pct LIMIT 1),
-       f.exempt_reason, v.config_version
-FROM figures AS f
+       r.exempt_reason, v.config_version
+FROM ranked AS r
 CROSS JOIN (SELECT config_version FROM cfg_version WHERE is_current) AS v
-LEFT JOIN totals AS t ON t.credit_code = f.credit_code AND t.year = f.year
-LEFT JOIN ranked AS r ON r.credit_code = f.credit_code AND r.year = f.year
+ORDER BY r.credit_code, r.year
 """
 
 
