@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from warehouse.engine import refresh_statistics
+from warehouse.engine import is_postgresql, refresh_statistics
 
 _ATTRIBUTES = (
     "name, name_key, industry_code, region_code, land_mu, established_on, above_scale, "
@@ -240,7 +240,10 @@ def _rebuild_versions(connection: sa.Connection, since: str | None) -> None:
     """
     run = connection.exec_driver_sql
     boundary = {"since": since or _BEFORE_ALL}
-    walked = _walk_candidates(connection, since) if since is not None else "1 = 1"
+    walked = "1 = 1"
+    if since is not None:
+        _fill_candidates(connection, since)
+        walked = _CANDIDATES_ONLY
     run("CREATE TEMPORARY TABLE open_at_since (credit_code VARCHAR(18), valid_from VARCHAR(7))")
     if since is not None:
         connection.execute(
@@ -275,13 +278,14 @@ def _rebuild_versions(connection: sa.Connection, since: str | None) -> None:
     )
     for table in ("rebuilt_versions", "open_at_since", "version_candidates"):
         run(f"DROP TABLE IF EXISTS {table}")
-    if changed and changed * 10 > _dimension_size(connection):
-        refresh_statistics(connection, "dim_enterprise")  # the planner's picture may be off
+    # PostgreSQL's picture of the dimension may be off after many changes (SQLite keeps none).
+    if changed and is_postgresql(connection) and changed * 10 > _dimension_size(connection):
+        refresh_statistics(connection, "dim_enterprise")
 
 
-def _walk_candidates(connection: sa.Connection, since: str) -> str:
+def _fill_candidates(connection: sa.Connection, since: str) -> None:
     """Fill ``version_candidates`` with the enterprises whose versions a rebuild from
-    ``since`` can change; the condition on ``r.credit_code`` that walks only those."""
+    ``since`` can change."""
     connection.exec_driver_sql(
         "CREATE TEMPORARY TABLE version_candidates (credit_code VARCHAR(18) PRIMARY KEY)"
     )
@@ -291,7 +295,6 @@ def _walk_candidates(connection: sa.Connection, since: str) -> str:
     ).scalar()
     connection.execute(sa.text(_VERSION_CANDIDATES), {"since": since, "snapshots": snapshots})
     refresh_statistics(connection, "version_candidates")
-    return _CANDIDATES_ONLY
 
 
 def _dimension_size(connection: sa.Connection) -> int:
